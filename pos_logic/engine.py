@@ -1,0 +1,113 @@
+"""Ground and solve cases against an instrumented policy; return what fired, per case.
+
+Many cases share one clingo program: each case's facts carry its number as first argument
+(see policy.py), and cases are checked in chunks with a fresh Control per chunk, which keeps
+memory flat and the cost per case low. Facts go in through the Backend API as Symbols, so no
+case text is ever parsed as ASP.
+
+    >>> from pos_logic.load import load_case_text
+    >>> from pos_logic.policy import load_policy
+    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n compensation $5.00\\n'
+    ...                       ' contractor { entity corporation }\\n}\\n', "a.pos")
+    >>> [run] = run_cases([case], load_policy("arkansas"))
+    >>> any(f.head.name == "total" for f in run.firings)
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import clingo
+from clingo import Function, Number, Symbol
+from clingo import ast
+
+from .errors import InputError, PosError
+from .facts import Fact, from_case
+from .model import Case
+from .policy import CASE_DOMAIN, FIRED, GLOBAL_FIRED, Policy, _clingo_diagnostic
+
+DEFAULT_CHUNK = 500
+
+
+class PolicyError(PosError):
+    """The policy could not be run (it grounds to no answer, or clingo refused it)."""
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One ground instance of a rule: rule index, derived head (no case argument), variable values."""
+
+    rule: int
+    head: Symbol
+    values: tuple[Symbol, ...]
+
+
+@dataclass
+class CaseRun:
+    case: Case
+    facts: list[Fact]
+    firings: list[Firing] = field(default_factory=list)
+    global_firings: list[Firing] = field(default_factory=list)
+
+
+def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK,
+              explain: bool = True) -> list[CaseRun]:
+    """Check cases of one jurisdiction; results come back in the order of `cases`."""
+    runs = [CaseRun(case, from_case(case)) for case in cases]
+    for start in range(0, len(runs), chunk):
+        _solve(runs[start:start + chunk], policy, explain)
+    return runs
+
+
+def _solve(runs: list[CaseRun], policy: Policy, explain: bool) -> None:
+    messages: list[str] = []
+    ctl = clingo.Control(["--warn=none"], logger=lambda _c, m: messages.append(m), message_limit=50)
+    statements = policy.statements if explain else policy.plain
+    try:
+        with ast.ProgramBuilder(ctl) as builder:
+            for node in statements:
+                builder.add(node)
+            shows = (f"#show {FIRED}/4. #show {GLOBAL_FIRED}/3." if explain else
+                     " ".join(f"#show {k}/{n}." for k, n in _finding_signatures()))
+            ast.parse_string(shows, builder.add)
+        with ctl.backend() as backend:
+            for number, run in enumerate(runs):
+                case = Number(number)
+                backend.add_rule([backend.add_atom(Function(CASE_DOMAIN, [case]))])
+                for fact in run.facts:
+                    sym = fact.symbol
+                    atom = backend.add_atom(Function(sym.name, [case, *sym.arguments]))
+                    backend.add_rule([atom])
+        ctl.ground([("base", [])])
+    except RuntimeError:
+        raise InputError([_clingo_diagnostic(m, "policy") for m in messages]
+                         or []) if messages else PolicyError("clingo could not ground the policy")
+    symbols: list[Symbol] | None = None
+    with ctl.solve(yield_=True) as handle:
+        for model in handle:
+            symbols = model.symbols(shown=True)
+            break
+    if symbols is None:
+        raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
+    global_firings = []
+    for sym in symbols:
+        if sym.name == FIRED:
+            case, rule, head, values = sym.arguments
+            runs[case.number].firings.append(Firing(rule.number, head, tuple(values.arguments)))
+        elif sym.name == GLOBAL_FIRED:
+            rule, head, values = sym.arguments
+            global_firings.append(Firing(rule.number, head, tuple(values.arguments)))
+        else:  # plain mode: findings only
+            case, *args = sym.arguments
+            runs[case.number].firings.append(Firing(-1, Function(sym.name, args), ()))
+    global_firings.sort(key=lambda f: (f.rule, f.head))
+    for run in runs:
+        run.firings.sort(key=lambda f: (f.rule, f.head))
+        run.global_firings = global_firings
+
+
+def _finding_signatures():
+    from .model import FINDING_KINDS
+    arities = {"document": 4, "value": 4}
+    return [(k, arities.get(k, 3)) for k in FINDING_KINDS]

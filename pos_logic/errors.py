@@ -1,0 +1,104 @@
+"""The package's one error root, and diagnostics that point at a file:line:col.
+
+Every input problem (a case, a schema, a policy) becomes a `Diagnostic`; a stage collects all it
+finds and raises one `InputError`, so the user sees every problem at once and the CLI maps the
+whole family to exit code 2.
+
+    >>> d = Diagnostic("case.pos", 3, 5, "unknown attribute 'compensaton'", hint="compensation")
+    >>> d.headline()
+    "case.pos:3:5: unknown attribute 'compensaton' (did you mean 'compensation'?)"
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Where a value came from: file and 1-based line and column, and where it ends."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int = 0
+    end_column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    line: int
+    column: int
+    message: str
+    expected: tuple[str, ...] = ()
+    hint: str | None = None
+    source_line: str | None = None
+    width: int = 1
+
+    @classmethod
+    def at(cls, span: Span, message: str, **kw) -> "Diagnostic":
+        width = span.end_column - span.column if span.end_line == span.line else 1
+        return cls(span.file, span.line, span.column, message, width=max(width, 1), **kw)
+
+    def headline(self) -> str:
+        text = f"{self.file}:{self.line}:{self.column}: {self.message}"
+        if self.hint:
+            text += f" (did you mean '{self.hint}'?)"
+        return text
+
+    def render(self) -> str:
+        """The headline, the source line with a caret under the spot, and what was expected."""
+        lines = [self.headline()]
+        if self.source_line is not None:
+            src = self.source_line.rstrip("\r\n").expandtabs(1)
+            lines.append(f"    {src}")
+            lines.append("    " + " " * max(self.column - 1, 0) + "^" * min(self.width, 60))
+        if self.expected:
+            lines.append("    expected: " + ", ".join(self.expected))
+        return "\n".join(lines)
+
+    def with_source(self, text: str | None) -> "Diagnostic":
+        if text is None or self.source_line is not None:
+            return self
+        rows = text.splitlines()
+        if 1 <= self.line <= len(rows):
+            return Diagnostic(self.file, self.line, self.column, self.message, self.expected,
+                              self.hint, rows[self.line - 1], self.width)
+        return self
+
+
+class PosError(Exception):
+    """Root of every error pos-logic reports to a user (exit code 2 at the CLI)."""
+
+
+@dataclass
+class InputError(PosError):
+    """One or more problems in an input file: a case, a schema, or a policy."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return "\n".join(d.render() for d in sorted_diagnostics(self.diagnostics))
+
+
+def sorted_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diags, key=lambda d: (d.file, d.line, d.column, d.message))
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice a user most likely meant, for a 'did you mean'."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return lowered[word.lower()]
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.7)
+    return lowered[match[0]] if match else None

@@ -1,0 +1,67 @@
+"""A case's `expect` block against its derived findings: what failed, as a readable diff.
+
+An expectation names a finding by kind and the start of its arguments (`document PCS-D` matches
+document(A, "PCS-D", legal_attachment)); `not` pins its absence, `KIND none` pins that no
+finding of that kind is derived, and `because ID` pins a rule among those that derive it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .explain import Finding
+from .model import Case, Expectation
+
+
+@dataclass(frozen=True)
+class Miss:
+    expectation: Expectation
+    message: str
+
+
+def _matches(e: Expectation, f: Finding) -> bool:
+    if f.kind != e.kind or (e.agreement is not None and f.agreement_title != e.agreement):
+        return False
+    key = [k.lower() for k in f.key]
+    return [k.lower() for k in e.key] == key[: len(e.key)]
+
+
+def compare(case: Case, findings: list[Finding]) -> list[Miss]:
+    """Every expectation of the case that the findings do not meet."""
+    misses = []
+    for e in case.expectations:
+        wanted = " ".join(e.key)
+        hits = [f for f in findings if _matches(e, f)]
+        if e.mode == "none":
+            found = [f for f in findings if f.kind == e.kind
+                     and (e.agreement is None or f.agreement_title == e.agreement)]
+            if found:
+                misses.append(Miss(e, f"expected no {e.kind}, derived: "
+                                      + ", ".join(f"{f.label} [{', '.join(f.rule_ids)}]" for f in found)))
+        elif e.mode == "absent":
+            if hits:
+                misses.append(Miss(e, f"expected no {e.kind} {wanted}, derived by "
+                                      + ", ".join(i for f in hits for i in f.rule_ids)))
+        elif not hits:
+            misses.append(Miss(e, f"expected {e.kind} {wanted}, not derived"))
+        elif e.because:
+            ids = {i for f in hits for i in f.rule_ids}
+            lost = [b for b in e.because if b not in ids]
+            if lost:
+                misses.append(Miss(e, f"expected {e.kind} {wanted} because {', '.join(lost)}; "
+                                      f"derived because {', '.join(sorted(ids))}"))
+    return misses
+
+
+def diff_text(case: Case, findings: list[Finding], misses: list[Miss]) -> str:
+    """Expected vs derived, for a failing case."""
+    lines = [f"{case.file}: {case.title}: {len(misses)} expectation(s) not met"]
+    for m in misses:
+        lines.append(f"  line {m.expectation.span.line}: {m.message}")
+    lines.append("  derived:")
+    for f in findings:
+        lines.append(f"    {f.kind} {f.label}" + (f" ({f.detail})" if f.detail else "")
+                     + f"  [{', '.join(f.rule_ids)}]")
+    if not findings:
+        lines.append("    (nothing)")
+    return "\n".join(lines)

@@ -1,0 +1,368 @@
+"""Firings → findings, each with its derivation down to the case-file lines.
+
+A derivation is the ground instance of the rule that derived an atom, with one premise per
+body literal: a case fact (with the file:line that supplied it), a derived atom (with its own
+derivation), a policy fact such as a dated parameter, a negative condition ("the contractor is
+not a government entity"), or a comparison with the actual values ("total $25,000.01 exceeds
+disclosure threshold $25,000.00").
+
+    >>> from pos_logic.load import load_case_text
+    >>> from pos_logic.policy import load_policy
+    >>> from pos_logic.engine import run_cases
+    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n term 2025-07-01 to 2026-06-30\\n'
+    ...     ' compensation $30,000.00\\n contractor { entity corporation }\\n}\\n', "a.pos")
+    >>> policy = load_policy("arkansas")
+    >>> [run] = run_cases([case], policy)
+    >>> [f.label for f in findings_of(run, policy) if f.kind == "document"][:1]
+    ['PCS-D']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import clingo
+from clingo import Symbol, SymbolType, ast
+from clingo.ast import ASTType
+
+from .engine import CaseRun, Firing
+from .model import FINDING_KINDS
+from .policy import Policy, Rule
+from .values import format_symbol, value_from_symbol
+
+_OPS = {
+    ast.ComparisonOperator.GreaterThan: (">", "exceeds", "is after"),
+    ast.ComparisonOperator.GreaterEqual: (">=", "is at least", "is on or after"),
+    ast.ComparisonOperator.LessThan: ("<", "is less than", "is before"),
+    ast.ComparisonOperator.LessEqual: ("<=", "does not exceed", "is on or before"),
+    ast.ComparisonOperator.Equal: ("=", "equals", "is"),
+    ast.ComparisonOperator.NotEqual: ("!=", "differs from", "is not"),
+}
+#: predicates whose variable arguments are best named by one of their constant arguments
+_LABEL_FROM_ARG = {"in_force": 1, "param": 0}
+
+
+@dataclass
+class Premise:
+    kind: str  # fact | derived | policy | not | compare | aggregate
+    text: str
+    atom: str | None = None
+    source: str | None = None
+    source_text: str | None = None
+    derivation: "Derivation | None" = None
+
+    def to_json(self) -> dict:
+        out = {"kind": self.kind, "text": self.text}
+        for key in ("atom", "source", "source_text"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.derivation is not None:
+            out["derivation"] = self.derivation.to_json()
+        return out
+
+
+@dataclass
+class Derivation:
+    atom: str
+    rule: Rule
+    says: str
+    ground_rule: str
+    premises: list[Premise] = field(default_factory=list)
+    cure: str = ""
+
+    def to_json(self) -> dict:
+        a = self.rule.annotations
+        out = {"atom": self.atom, "rule": a.get("id") or self.rule.head, "location": self.rule.location,
+               "ground_rule": self.ground_rule, "premises": [p.to_json() for p in self.premises]}
+        for key in ("cite", "reading"):
+            if a.get(key):
+                out[key] = a[key]
+        if self.says:
+            out["says"] = self.says
+        if self.cure:
+            out["cure"] = self.cure
+        return out
+
+
+@dataclass
+class Finding:
+    kind: str
+    agreement: int
+    agreement_title: str
+    key: tuple[str, ...]
+    label: str
+    detail: str | None
+    derivations: list[Derivation]
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return sorted({d.rule.annotations.get("id", "") for d in self.derivations})
+
+    @property
+    def reason(self) -> str:
+        """One line: the rule's sentence and the comparisons and conditions that made it so."""
+        first = self.derivations[0]
+        why = [p.text for p in first.premises if p.kind in ("compare", "not")]
+        return first.says + (f" ({'; '.join(why)})" if why else "")
+
+    def to_json(self) -> dict:
+        first = self.derivations[0].rule.annotations
+        out = {"kind": self.kind, "agreement": self.agreement_title, "finding": self.label,
+               "key": list(self.key), "rules": self.rule_ids, "cite": first.get("cite", ""),
+               "says": self.derivations[0].says, "reason": self.reason,
+               "derivations": [d.to_json() for d in self.derivations]}
+        if self.detail:
+            out["detail"] = self.detail
+        if self.derivations[0].cure:
+            out["cure"] = self.derivations[0].cure
+        return out
+
+
+def key_text(sym: Symbol) -> str:
+    """How a finding's argument is written in an expect block: PCS-D, dfa, $25,000.00, f(x)."""
+    value = value_from_symbol(sym)
+    if value is not None:
+        return format_symbol(sym)
+    if sym.type is SymbolType.String:
+        return sym.string
+    if sym.type is SymbolType.Function and sym.arguments:
+        inner = ", ".join(key_text(a) for a in sym.arguments)
+        return f"{sym.name}({inner})"
+    return str(sym)
+
+
+def findings_of(run: CaseRun, policy: Policy, depth: int | None = None) -> list[Finding]:
+    """The case's findings in checklist order: kind, agreement, then the finding's key.
+
+    depth limits how far derivations are followed (1: the finding's own rule only, enough for
+    a checklist); None follows them down to the case facts."""
+    return _Explainer(run, policy, depth).findings()
+
+
+class _Explainer:
+    def __init__(self, run: CaseRun, policy: Policy, depth: int | None):
+        self.run, self.policy, self.depth = run, policy, depth
+        self.facts = {}
+        for fact in run.facts:
+            self.facts.setdefault(fact.symbol, fact)
+        self.derived: dict[Symbol, list[Firing]] = {}
+        for firing in run.firings:
+            self.derived.setdefault(firing.head, []).append(firing)
+        self.globals: dict[Symbol, Firing] = {}
+        for firing in run.global_firings:
+            self.globals.setdefault(firing.head, firing)
+        self.titles = {e.id: e.title for e in run.case.entities()}
+        self.means: dict[str, tuple[str, str]] = {}
+        for rule in policy.rules:
+            a = rule.annotations
+            if a.get("means") or a.get("means_not"):
+                self.means.setdefault(rule.head, (a.get("means", ""), a.get("means_not", "")))
+        self.memo: dict[Symbol, Derivation] = {}
+        self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for head, firings in self.derived.items():
+            if head.name not in FINDING_KINDS or not head.arguments:
+                continue
+            agreement, *args = head.arguments
+            key = tuple(key_text(a) for a in args)
+            label, detail = key[0] if key else head.name, None
+            if head.name == "document" and len(key) > 1:
+                detail = key[1].replace("_", " ")
+            elif head.name == "value" and len(key) > 1:
+                label = f"{key[0]} {' '.join(key[1:])}"
+            elif len(key) > 1:
+                label = " ".join(key)
+            number = agreement.number if agreement.type is SymbolType.Number else 0
+            derivations = [self.derivation(head, f, ()) for f in firings]
+            derivations.sort(key=lambda d: (d.rule.annotations.get("id", ""), d.rule.index))
+            out.append(Finding(head.name, number, self.titles.get(number, str(agreement)), key, label,
+                               detail, derivations))
+        order = {k: i for i, k in enumerate(FINDING_KINDS)}
+        out.sort(key=lambda f: (order[f.kind], f.agreement, f.key))
+        return out
+
+    # -- derivations ---------------------------------------------------------------------------
+    def derivation(self, head: Symbol, firing: Firing, visiting: tuple[Symbol, ...]) -> Derivation:
+        memo = head in self.memo and firing is self.derived.get(head, [None])[0]
+        if memo and self.depth is None:
+            return self.memo[head]
+        rule = self.policy.rule(firing.rule)
+        binding = dict(zip(rule.variables, firing.values))
+        ground = _substitute(rule.node, binding)
+        says = _fill(rule.annotations.get("says", ""), binding)
+        cure = _fill(rule.annotations.get("cure", ""), binding)
+        body = "; ".join(_one_line(str(lit)) for lit in ground.body)
+        ground_rule = f"{head}." if not body else f"{head} :- {body}."
+        d = Derivation(_atom_text(head), rule, says, ground_rule, cure=cure)
+        visiting = (*visiting, head)
+        labels = _labels(rule.node)
+        for original, lit in zip(rule.node.body, ground.body):
+            premise = self.premise(original, lit, labels, visiting)
+            if premise is not None:
+                d.premises.append(premise)
+        if firing is self.derived.get(head, [None])[0]:
+            self.memo[head] = d
+        return d
+
+    def premise(self, original, lit, labels, visiting) -> Premise | None:
+        if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.SymbolicAtom:
+            sym = _term_symbol(lit.atom.symbol)
+            text = _one_line(str(lit.atom))
+            if lit.sign != ast.Sign.NoSign:
+                pred = lit.atom.symbol.name if lit.atom.symbol.ast_type is ASTType.Function else text
+                means, means_not = self.means.get(pred, ("", ""))
+                phrase = means_not or (f"not ({means})" if means else self.absent(lit.atom.symbol, text))
+                return Premise("not", phrase, atom=f"not {text}")
+            if sym is None:
+                sym = self.match(lit.atom.symbol)
+                if sym is None:
+                    return Premise("fact", text, atom=text)
+            if sym in self.facts:
+                fact = self.facts[sym]
+                return Premise("fact", self.run.case.source_line(fact.span.line), atom=_atom_text(sym),
+                               source=f"{fact.span.file}:{fact.span.line}",
+                               source_text=self.run.case.source_line(fact.span.line))
+            if sym in self.derived:
+                means = self.means.get(sym.name, ("", ""))[0]
+                text = f"{means}: {_atom_text(sym)}" if means else _atom_text(sym)
+                deep = self.depth is None or len(visiting) < self.depth
+                sub = self.derivation(sym, self.derived[sym][0], visiting) \
+                    if deep and sym not in visiting else None
+                return Premise("derived", text, atom=_atom_text(sym), derivation=sub)
+            if sym in self.globals:
+                rule = self.policy.rule(self.globals[sym].rule)
+                a = rule.annotations
+                text = _atom_text(sym)
+                if a.get("says"):
+                    text = f"{a['says']}: {text}"
+                if a.get("cite"):
+                    text += f" ({a['cite']})"
+                return Premise("policy", text, atom=_atom_text(sym), source=f"{rule.file}:{rule.line}")
+            return Premise("fact", _atom_text(sym), atom=_atom_text(sym))
+        if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.Comparison:
+            return self.comparison(original, lit, labels)
+        return Premise("aggregate", _one_line(str(lit)))
+
+    def match(self, pattern) -> Symbol | None:
+        """The first derived atom or fact an atom with anonymous variables (`p(A, _)`) stands for."""
+        if pattern.ast_type is not ASTType.Function:
+            return None
+        want = [None if a.ast_type is ASTType.Variable else _term_symbol(a) for a in pattern.arguments]
+        for sym in [*self.derived, *self.facts]:
+            if sym.name == pattern.name and len(sym.arguments) == len(want) and all(
+                    w is None or w == a for w, a in zip(want, sym.arguments)):
+                return sym
+        return None
+
+    def absent(self, pattern, text: str) -> str:
+        """A negative condition on a case fact, as the case would state it."""
+        if pattern.ast_type is ASTType.Function and pattern.name in self.run_fact_names and pattern.arguments:
+            args = " ".join(key_text(s) if (s := _term_symbol(a)) is not None else "any"
+                            for a in pattern.arguments[1:])
+            return f"the case does not state {pattern.name} {args}".rstrip()
+        return f"not {text}"
+
+    def comparison(self, original, lit, labels) -> Premise:
+        """`T > P` as "total $25,000.01 exceeds disclosure threshold $25,000.00"."""
+        names = [original.atom.term] + [g.term for g in original.atom.guards]
+        values = [lit.atom.term] + [g.term for g in lit.atom.guards]
+        parts = []
+        for i, guard in enumerate(lit.atom.guards):
+            left, right = _term_symbol(values[i]), _term_symbol(values[i + 1])
+            _, words, date_words = _OPS[guard.comparison]
+            verb = date_words if left is not None and left.type is SymbolType.Function and left.name == "d" else words
+            if lit.sign != ast.Sign.NoSign:
+                verb = f"does not hold: {verb}"
+            parts.append(f"{_describe(names[i], left, labels)} {verb} {_describe(names[i + 1], right, labels)}")
+        return Premise("compare", "; ".join(parts), atom=_one_line(str(lit)))
+
+
+# -- ground terms ------------------------------------------------------------------------------
+
+class _Substitute(ast.Transformer):
+    def __init__(self, binding: dict[str, Symbol]):
+        self.binding = binding
+
+    def visit_Variable(self, var):
+        if var.name in self.binding:
+            return ast.SymbolicTerm(var.location, self.binding[var.name])
+        return var
+
+
+def _substitute(node, binding):
+    return _Substitute(binding)(node)
+
+
+def _term_symbol(term) -> Symbol | None:
+    """A ground AST term as a Symbol, evaluating integer arithmetic; None if not ground."""
+    t = term.ast_type
+    if t is ASTType.SymbolicTerm:
+        return term.symbol
+    if t is ASTType.Function:
+        args = [_term_symbol(a) for a in term.arguments]
+        if any(a is None for a in args):
+            return None
+        return clingo.Tuple_(args) if not term.name else clingo.Function(term.name, args)
+    if t is ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:
+        inner = _term_symbol(term.argument)
+        return clingo.Number(-inner.number) if inner is not None and inner.type is SymbolType.Number else None
+    if t is ASTType.BinaryOperation:
+        a, b = _term_symbol(term.left), _term_symbol(term.right)
+        if a is None or b is None or a.type is not SymbolType.Number or b.type is not SymbolType.Number:
+            return None
+        x, y, op = a.number, b.number, term.operator_type
+        B = ast.BinaryOperator
+        if op in (B.Division, B.Modulo) and y == 0:
+            return None
+        quotient = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)
+        value = {B.Plus: lambda: x + y, B.Minus: lambda: x - y, B.Multiplication: lambda: x * y,
+                 B.Division: lambda: quotient, B.Modulo: lambda: x - quotient * y}.get(op)
+        return clingo.Number(value()) if value else None
+    return None
+
+
+def _labels(rule_node) -> dict[str, str]:
+    """What each variable stands for, from the first positive atom that binds it:
+    `total(A, T)` makes T "total"; `in_force(A, disclosure_threshold, P)` makes P that parameter."""
+    labels: dict[str, str] = {}
+    for lit in rule_node.body:
+        if lit.ast_type is not ASTType.Literal or lit.sign != ast.Sign.NoSign \
+                or lit.atom.ast_type is not ASTType.SymbolicAtom:
+            continue
+        fn = lit.atom.symbol
+        if fn.ast_type is not ASTType.Function:
+            continue
+        label = fn.name
+        pos = _LABEL_FROM_ARG.get(fn.name)
+        if pos is not None and len(fn.arguments) > pos and fn.arguments[pos].ast_type is not ASTType.Variable:
+            label = str(fn.arguments[pos])
+        for arg in fn.arguments:
+            if arg.ast_type is ASTType.Variable and arg.name not in labels:
+                labels[arg.name] = label.replace("_", " ")
+    return labels
+
+
+def _describe(term, sym: Symbol | None, labels: dict[str, str]) -> str:
+    """A comparison operand: its label (from the original variable) and its actual value."""
+    value = format_symbol(sym) if sym is not None else _one_line(str(term))
+    name = labels.get(term.name) if term.ast_type is ASTType.Variable else None
+    return f"{name} {value}" if name else value
+
+
+def _atom_text(sym: Symbol) -> str:
+    if not sym.arguments:
+        return sym.name
+    return f"{sym.name}({', '.join(format_symbol(a) if value_from_symbol(a) is not None else str(a) for a in sym.arguments)})"
+
+
+def _fill(template: str, binding: dict[str, Symbol]) -> str:
+    return re.sub(r"\{([A-Z_][A-Za-z0-9_]*)\}",
+                  lambda m: format_symbol(binding[m.group(1)]) if m.group(1) in binding else m.group(0),
+                  template)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

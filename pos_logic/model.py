@@ -1,0 +1,88 @@
+"""The typed, frozen case model that the schema check produces from the parsed statements.
+
+A case is one file: a header (title, jurisdiction, as_of), one or more agreements, and the
+expectations it pins. Agreements and their sub-blocks (contractor, interest, procurement, …) are
+all `Entity`s with an id unique in the case, so rules can relate them; every value keeps the
+span of the text it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .errors import Span
+from .syntax import Value
+
+#: The kinds of finding a policy derives, in the order a checklist shows them.
+FINDING_KINDS = ("violation", "approval", "document", "language", "procurement",
+                 "obligation", "advisory", "value")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute statement: its name and its typed field values (one tuple per item)."""
+
+    name: str
+    items: tuple[tuple[Value, ...], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An agreement or a block inside one: `kind` is the word that opened it in the case
+    (contract, contractor, before, …), `block` the schema block that describes it."""
+
+    id: int
+    kind: str
+    block: str
+    label: Value | None
+    attributes: tuple[Attribute, ...]
+    children: tuple["Entity", ...]
+    span: Span
+
+    @property
+    def title(self) -> str:
+        return self.label.value if self.label is not None else self.kind
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One line of an `expect` block.
+
+    mode: "present" (the finding must be derived), "absent" (`not …`), "none" (`kind none`).
+    key: the finding's arguments as the user wrote them (a prefix is enough), empty for "none".
+    because: rule ids that must be among those deriving the finding.
+    agreement: the agreement the line is about (its title), or None for any agreement.
+    """
+
+    mode: str
+    kind: str
+    key: tuple[str, ...]
+    because: tuple[str, ...]
+    agreement: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    title: str
+    jurisdiction: str
+    as_of: dt.date | None
+    agreements: tuple[Entity, ...]
+    expectations: tuple[Expectation, ...]
+    text: str
+
+    def entities(self):
+        for agreement in self.agreements:
+            yield from agreement.walk()
+
+    def source_line(self, line: int) -> str:
+        rows = self.text.splitlines()
+        return rows[line - 1].strip() if 1 <= line <= len(rows) else ""

@@ -1,0 +1,345 @@
+"""Policy files → one instrumented program, loaded once with `clingo.ast`.
+
+A jurisdiction's policy is `policies/common/*.lp` plus `policies/<jurisdiction>/*.lp`. Loading
+does three things to the plain ASP the policy staff wrote:
+
+1. reads the `%@ key: value` annotations above each rule (id, cite, says, reading, cure, means);
+2. threads a case argument through every predicate that depends on case facts, so one clingo
+   program can check many cases without one case's facts reaching another's rules;
+3. instruments every rule `H :- B.` as `_pos_fired(Case, R, H', Vars) :- B.` and
+   `H :- _pos_fired(Case, R, H', _).`, so the answer records which ground instance of which rule
+   derived each atom, with the values of its variables: the raw material of explanations.
+
+    >>> policy = load_policy("arkansas")
+    >>> any(r.annotations.get("id") == "AR-DISC-01" for r in policy.rules)
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import clingo
+from clingo import ast
+from clingo.ast import ASTType
+
+from .errors import Diagnostic, InputError
+from .model import FINDING_KINDS
+from .resources import policies_root
+from .schema import load_schema
+
+CASE_VAR = "POS_Case"
+FIRED = "_pos_fired"
+GLOBAL_FIRED = "_pos_gfired"
+CASE_DOMAIN = "_pos_case"
+#: facts every case has, whatever its schema
+HEADER_FACTS = ("agreement", "agreement_type", "name", "given", "as_of")
+FINDING_ANNOTATIONS = ("id", "cite", "says")
+_ANNOTATION = re.compile(r"^\s*%@\s*(\w+)\s*:\s*(.*?)\s*$")
+_REFUSED = {
+    ASTType.Script: "#script: a policy must not run code",
+    ASTType.External: "#external: a policy's atoms are decided by the case alone",
+    ASTType.Minimize: "weak constraints: a check has exactly one answer",
+    ASTType.Heuristic: "#heuristic: a check has exactly one answer",
+    ASTType.Edge: "#edge is not allowed in a policy",
+    ASTType.ProjectAtom: "#project is not allowed in a policy",
+    ASTType.ProjectSignature: "#project is not allowed in a policy",
+    ASTType.TheoryDefinition: "#theory is not allowed in a policy",
+    ASTType.Defined: "#defined is not allowed in a policy",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a policy file, with its annotations and where it stands."""
+
+    index: int
+    file: str
+    line: int
+    column: int
+    head: str  # predicate name of the head
+    arity: int
+    text: str
+    annotations: dict[str, str]
+    node: ast.AST = field(compare=False, repr=False)
+    variables: tuple[str, ...] = ()
+    local: bool = True
+
+    @property
+    def is_finding(self) -> bool:
+        return self.head in FINDING_KINDS
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass
+class Policy:
+    jurisdiction: str
+    files: list[Path]
+    rules: list[Rule]
+    statements: list[ast.AST]  # the instrumented program
+    plain: list[ast.AST]  # case-threaded, not instrumented: what plain clingo would compute
+    local: frozenset[str]
+    case_facts: frozenset[str] = frozenset()
+
+    def rule(self, index: int) -> Rule:
+        return self.rules[index]
+
+
+def policy_files(jurisdiction: str, root: Path | None = None) -> list[Path]:
+    root = root or policies_root()
+    return sorted((root / "common").glob("*.lp")) + sorted((root / jurisdiction).glob("*.lp"))
+
+
+@lru_cache(maxsize=None)
+def load_policy(jurisdiction: str, root: Path | None = None) -> Policy:
+    """Parse, check and instrument a jurisdiction's policy; errors are InputErrors at file:line:col."""
+    schema = load_schema(jurisdiction, root)
+    files = policy_files(jurisdiction, root)
+    errors: list[Diagnostic] = []
+    parsed: list[tuple[Path, ast.AST, list[str]]] = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        nodes = _parse_file(path, text, errors)
+        parsed.extend((path, n, lines) for n in nodes)
+    case_facts = set(HEADER_FACTS)
+    for block in schema.blocks.values():
+        case_facts.update(a.fact for a in block.attributes.values())
+        case_facts.update(c.fact for c in block.children.values())
+    rules: list[Rule] = []
+    kept: list[tuple[ast.AST, Rule]] = []
+    for path, node, lines in parsed:
+        rule = _rule(len(rules), path, node, lines, errors)
+        if rule is not None:
+            rules.append(rule)
+            kept.append((node, rule))
+    if errors:
+        raise InputError(errors)
+    local = _local_predicates([n for n, _ in kept], case_facts)
+    statements, plain = [], []
+    final_rules = []
+    for node, rule in kept:
+        rule = _with_scope(rule, node, local)
+        final_rules.append(rule)
+        statements.extend(_instrument(node, rule, local))
+        plain.append(_thread(node, local))
+    return Policy(jurisdiction, files, final_rules, statements, plain, frozenset(local), frozenset(case_facts))
+
+
+def _parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]:
+    nodes: list[ast.AST] = []
+    messages: list[str] = []
+
+    def log(_code, message):
+        messages.append(message)
+
+    try:
+        ast.parse_string(text, nodes.append, logger=log, message_limit=50)
+    except RuntimeError:
+        for message in messages or ["syntax error"]:
+            errors.append(_clingo_diagnostic(message, str(path)))
+        return []
+    out = []
+    for node in nodes:
+        loc = node.location.begin
+        if node.ast_type in _REFUSED:
+            errors.append(Diagnostic(str(path), loc.line, loc.column, _REFUSED[node.ast_type]))
+        elif node.ast_type is ASTType.Program:
+            if node.name != "base" or node.parameters:
+                errors.append(Diagnostic(str(path), loc.line, loc.column,
+                                         "#program: a policy is one base program"))
+        elif node.ast_type is ASTType.Rule:
+            out.append(node.update(location=_relocated(node.location, str(path))))
+        elif node.ast_type is ASTType.Definition:
+            out.append(node)
+        # comments, #show and #const-free directives are the plain-clingo view's business
+    return out
+
+
+def _display_path(path: Path) -> str:
+    """A policy file as `policies/<jurisdiction>/<file>.lp`, wherever the policies are installed."""
+    return f"policies/{path.parent.name}/{path.name}"
+
+
+def _relocated(location, filename: str):
+    begin = location.begin._replace(filename=filename) if hasattr(location.begin, "_replace") else location.begin
+    end = location.end._replace(filename=filename) if hasattr(location.end, "_replace") else location.end
+    return ast.Location(begin, end)
+
+
+def _clingo_diagnostic(message: str, default_file: str) -> Diagnostic:
+    """clingo's `file:line:col-col: error: text` as a Diagnostic."""
+    m = re.match(r"(?P<file>[^:\n]*):(?P<line>\d+):(?P<col>\d+)(-[\d:]+)?: (?:error|info|warning): (?P<text>.*)",
+                 message.strip(), re.S)
+    if not m:
+        return Diagnostic(default_file, 1, 1, message.strip())
+    file = m.group("file")
+    if file in ("<string>", "<block>", ""):
+        file = default_file
+    text = " ".join(m.group("text").split())
+    return Diagnostic(file, int(m.group("line")), int(m.group("col")), text)
+
+
+def _rule(index: int, path: Path, node: ast.AST, lines: list[str], errors: list[Diagnostic]) -> Rule | None:
+    if node.ast_type is ASTType.Definition:
+        return None
+    loc = node.location.begin
+    head = node.head
+    where = (str(path), loc.line, loc.column)
+    if head.ast_type is not ASTType.Literal or head.atom.ast_type is not ASTType.SymbolicAtom:
+        kind = "an integrity constraint" if head.ast_type is ASTType.Literal else "a choice, disjunction or aggregate head"
+        errors.append(Diagnostic(*where, f"{kind} is not allowed in a policy: derive a finding instead "
+                                         "(a batch of cases must have exactly one answer)"))
+        return None
+    if head.sign != ast.Sign.NoSign:
+        errors.append(Diagnostic(*where, "a negated head is not allowed in a policy"))
+        return None
+    term = head.atom.symbol
+    if term.ast_type is not ASTType.Function or not term.name:
+        errors.append(Diagnostic(*where, "a rule head must be an atom like p(X)"))
+        return None
+    if term.name.startswith("_pos"):
+        errors.append(Diagnostic(*where, f"'{term.name}': predicates starting with _pos are reserved"))
+        return None
+    annotations: dict[str, str] = {}
+    row = loc.line - 2
+    while row >= 0 and _ANNOTATION.match(lines[row]):
+        key, value = _ANNOTATION.match(lines[row]).groups()
+        annotations.setdefault(key, value)
+        row -= 1
+    end = node.location.end
+    text = "\n".join(lines[loc.line - 1:end.line]).strip()
+    rule = Rule(index, _display_path(path), loc.line, loc.column, term.name, len(term.arguments), text,
+                annotations, node)
+    if rule.is_finding:
+        missing = [k for k in FINDING_ANNOTATIONS if not annotations.get(k)]
+        if missing:
+            errors.append(Diagnostic(*where, f"finding rule for {term.name}/{len(term.arguments)} lacks "
+                                             + ", ".join(f"'%@ {k}:'" for k in missing)))
+    return rule
+
+
+# -- which predicates depend on a case ---------------------------------------------------------
+
+def _predicates(node: ast.AST) -> set[str]:
+    found: set[str] = set()
+
+    class _Collect(ast.Transformer):
+        def visit_SymbolicAtom(self, atom):
+            if atom.symbol.ast_type is ASTType.Function:
+                found.add(atom.symbol.name)
+            return atom
+
+    for lit in node.body:
+        _Collect()(lit)
+    return found
+
+
+def _local_predicates(nodes: list[ast.AST], case_facts: set[str]) -> set[str]:
+    """Case facts, findings, and every predicate a rule derives from them, to a fixed point."""
+    local = set(case_facts) | set(FINDING_KINDS)
+    heads = [(n.head.atom.symbol.name, _predicates(n)) for n in nodes if n.ast_type is ASTType.Rule]
+    changed = True
+    while changed:
+        changed = False
+        for head, body in heads:
+            if head not in local and body & local:
+                local.add(head)
+                changed = True
+    return local
+
+
+# -- rewriting ----------------------------------------------------------------------------------
+
+class _CaseThreader(ast.Transformer):
+    """Put the case variable first in every atom of a case-dependent predicate."""
+
+    def __init__(self, local: set[str], var: ast.AST):
+        self.local, self.var = local, var
+
+    def visit_SymbolicAtom(self, atom):
+        term = atom.symbol
+        if term.ast_type is ASTType.Function and term.name in self.local:
+            return atom.update(symbol=term.update(arguments=[self.var, *term.arguments]))
+        return atom
+
+
+def _variables(node: ast.AST) -> list[str]:
+    names: list[str] = []
+
+    class _Collect(ast.Transformer):
+        def visit_Variable(self, var):
+            if var.name != "_" and var.name not in names:
+                names.append(var.name)
+            return var
+
+    _Collect()(node)
+    return names
+
+
+def _global_variables(rule: ast.AST) -> list[str]:
+    """Variables bound for the whole rule (not those local to an aggregate or condition)."""
+    names = _variables(rule.head)
+    for lit in rule.body:
+        if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.BodyAggregate:
+            parts = [g.term for g in (lit.atom.left_guard, lit.atom.right_guard) if g is not None]
+        elif lit.ast_type is ASTType.ConditionalLiteral:
+            parts = []
+        else:
+            parts = [lit]
+        for part in parts:
+            names += [v for v in _variables(part) if v not in names]
+    return [n for n in names if n != CASE_VAR]
+
+
+def _with_scope(rule: Rule, node: ast.AST, local: set[str]) -> Rule:
+    return Rule(rule.index, rule.file, rule.line, rule.column, rule.head, rule.arity, rule.text,
+                rule.annotations, node, tuple(_global_variables(node)), rule.head in local)
+
+
+def _thread(node: ast.AST, local: set[str]) -> ast.AST:
+    if node.ast_type is not ASTType.Rule or node.head.atom.symbol.name not in local:
+        return node
+    loc = node.location
+    var = ast.Variable(loc, CASE_VAR)
+    threaded = _CaseThreader(local, var)(node)
+    bound = any(lit.ast_type is ASTType.Literal and lit.sign == ast.Sign.NoSign
+                and lit.atom.ast_type is ASTType.SymbolicAtom
+                and lit.atom.symbol.ast_type is ASTType.Function and lit.atom.symbol.name in local
+                for lit in node.body)
+    if not bound:
+        domain = ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(ast.Function(loc, CASE_DOMAIN, [var], 0)))
+        threaded = threaded.update(body=[domain, *threaded.body])
+    return threaded
+
+
+def _instrument(node: ast.AST, rule: Rule, local: set[str]) -> list[ast.AST]:
+    """`H :- B.` → `_pos_fired(C, R, H', Vars) :- B.` and `H :- _pos_fired(C, R, H', _).`"""
+    if node.ast_type is not ASTType.Rule:
+        return [node]
+    threaded = _thread(node, local)
+    loc = node.location
+    head_term = node.head.atom.symbol  # without the case argument
+    index = ast.SymbolicTerm(loc, clingo.Number(rule.index))
+    tup = ast.Function(loc, "", [ast.Variable(loc, v) for v in rule.variables], 0)
+    fresh = [ast.Variable(loc, f"POS_H{i}") for i in range(len(head_term.arguments))]
+    pattern = head_term.update(arguments=fresh)
+    if rule.local:
+        case = [ast.Variable(loc, CASE_VAR)]
+        fired_head = ast.Function(loc, FIRED, [*case, index, head_term, tup], 0)
+        fired_body = ast.Function(loc, FIRED, [*case, index, pattern, ast.Variable(loc, "_")], 0)
+        derived = head_term.update(arguments=[*case, *fresh])
+    else:
+        fired_head = ast.Function(loc, GLOBAL_FIRED, [index, head_term, tup], 0)
+        fired_body = ast.Function(loc, GLOBAL_FIRED, [index, pattern, ast.Variable(loc, "_")], 0)
+        derived = pattern
+    record = threaded.update(head=ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_head)))
+    rederive = ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(derived)),
+                        [ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_body))])
+    return [record, rederive]
