@@ -6,6 +6,7 @@ or a policy error.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -15,6 +16,7 @@ from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .facts import from_case
 from .load import load_case
+from .resources import POLICIES_ENV
 
 
 def _fail(err: PosError) -> None:
@@ -24,7 +26,9 @@ def _fail(err: PosError) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pos-logic")
-def main() -> None:
+@click.option("--policies", type=click.Path(file_okay=False), envvar=POLICIES_ENV,
+              help="Policy folder to use instead of the bundled policies/.")
+def main(policies) -> None:
     """pos-logic: what the law requires of a purchase-of-service contract, and why.
 
     \b
@@ -32,6 +36,8 @@ def main() -> None:
       pos check cases/arkansas/example.pos
       pos explain cases/arkansas/example.pos "document PCS-D"
     """
+    if policies:
+        os.environ[POLICIES_ENV] = policies
 
 
 @main.command()

@@ -51,6 +51,7 @@ class Premise:
     source: str | None = None
     source_text: str | None = None
     derivation: "Derivation | None" = None
+    parts: list["Premise"] = field(default_factory=list)  # what an aggregate ranged over
 
     def to_json(self) -> dict:
         out = {"kind": self.kind, "text": self.text}
@@ -59,6 +60,8 @@ class Premise:
                 out[key] = getattr(self, key)
         if self.derivation is not None:
             out["derivation"] = self.derivation.to_json()
+        if self.parts:
+            out["parts"] = [p.to_json() for p in self.parts]
         return out
 
 
@@ -217,45 +220,55 @@ class _Explainer:
                 phrase = means_not or (f"not ({means})" if means else self.absent(lit.atom.symbol, text))
                 return Premise("not", phrase, atom=f"not {text}")
             if sym is None:
-                sym = self.match(lit.atom.symbol)
+                sym = next(self.matches(lit.atom.symbol), None)
                 if sym is None:
                     return Premise("fact", text, atom=text)
-            if sym in self.facts:
-                fact = self.facts[sym]
-                return Premise("fact", self.run.case.source_line(fact.span.line), atom=_atom_text(sym),
-                               source=f"{fact.span.file}:{fact.span.line}",
-                               source_text=self.run.case.source_line(fact.span.line))
-            if sym in self.derived:
-                means = self.means.get(sym.name, ("", ""))[0]
-                text = f"{means}: {_atom_text(sym)}" if means else _atom_text(sym)
-                deep = self.depth is None or len(visiting) < self.depth
-                sub = self.derivation(sym, self.derived[sym][0], visiting) \
-                    if deep and sym not in visiting else None
-                return Premise("derived", text, atom=_atom_text(sym), derivation=sub)
-            if sym in self.globals:
-                rule = self.policy.rule(self.globals[sym].rule)
-                a = rule.annotations
-                text = _atom_text(sym)
-                if a.get("says"):
-                    text = f"{a['says']}: {text}"
-                if a.get("cite"):
-                    text += f" ({a['cite']})"
-                return Premise("policy", text, atom=_atom_text(sym), source=f"{rule.file}:{rule.line}")
-            return Premise("fact", _atom_text(sym), atom=_atom_text(sym))
+            return self.atom_premise(sym, visiting)
         if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.Comparison:
             return self.comparison(original, lit, labels)
-        return Premise("aggregate", _one_line(str(lit)))
+        parts: list[Premise] = []
+        if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.BodyAggregate:
+            seen: set[Symbol] = set()
+            for element in lit.atom.elements:
+                for cond in element.condition:
+                    if cond.ast_type is ASTType.Literal and cond.sign == ast.Sign.NoSign \
+                            and cond.atom.ast_type is ASTType.SymbolicAtom:
+                        for sym in self.matches(cond.atom.symbol):
+                            if sym not in seen:
+                                seen.add(sym)
+                                parts.append(self.atom_premise(sym, visiting))
+        return Premise("aggregate", _one_line(str(lit)), parts=parts)
 
-    def match(self, pattern) -> Symbol | None:
-        """The first derived atom or fact an atom with anonymous variables (`p(A, _)`) stands for."""
-        if pattern.ast_type is not ASTType.Function:
-            return None
-        want = [None if a.ast_type is ASTType.Variable else _term_symbol(a) for a in pattern.arguments]
+    def atom_premise(self, sym: Symbol, visiting) -> Premise:
+        """A positive condition: a case fact, a derived atom (with its derivation), or a policy fact."""
+        if sym in self.facts:
+            fact = self.facts[sym]
+            return Premise("fact", self.run.case.source_line(fact.span.line), atom=_atom_text(sym),
+                           source=f"{fact.span.file}:{fact.span.line}",
+                           source_text=self.run.case.source_line(fact.span.line))
+        if sym in self.derived:
+            means = self.means.get(sym.name, ("", ""))[0]
+            text = f"{means}: {_atom_text(sym)}" if means else _atom_text(sym)
+            deep = self.depth is None or len(visiting) < self.depth
+            sub = self.derivation(sym, self.derived[sym][0], visiting) \
+                if deep and sym not in visiting else None
+            return Premise("derived", text, atom=_atom_text(sym), derivation=sub)
+        if sym in self.globals:
+            rule = self.policy.rule(self.globals[sym].rule)
+            a = rule.annotations
+            text = _atom_text(sym)
+            if a.get("says"):
+                text = f"{a['says']}: {text}"
+            if a.get("cite"):
+                text += f" ({a['cite']})"
+            return Premise("policy", text, atom=_atom_text(sym), source=f"{rule.file}:{rule.line}")
+        return Premise("fact", _atom_text(sym), atom=_atom_text(sym))
+
+    def matches(self, pattern):
+        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for."""
         for sym in [*self.derived, *self.facts]:
-            if sym.name == pattern.name and len(sym.arguments) == len(want) and all(
-                    w is None or w == a for w, a in zip(want, sym.arguments)):
-                return sym
-        return None
+            if _unifies(pattern, sym):
+                yield sym
 
     def absent(self, pattern, text: str) -> str:
         """A negative condition on a case fact, as the case would state it."""
@@ -322,6 +335,18 @@ def _term_symbol(term) -> Symbol | None:
                  B.Division: lambda: quotient, B.Modulo: lambda: x - quotient * y}.get(op)
         return clingo.Number(value()) if value else None
     return None
+
+
+def _unifies(pattern, sym: Symbol) -> bool:
+    """Does a partly ground term match a symbol? Unbound variables match anything."""
+    t = pattern.ast_type
+    if t is ASTType.Variable:
+        return True
+    if t is ASTType.Function:
+        return (sym.type is SymbolType.Function and sym.name == pattern.name
+                and len(sym.arguments) == len(pattern.arguments)
+                and all(_unifies(p, a) for p, a in zip(pattern.arguments, sym.arguments)))
+    return _term_symbol(pattern) == sym
 
 
 def _labels(rule_node) -> dict[str, str]:

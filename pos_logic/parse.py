@@ -20,6 +20,7 @@ from .syntax import Statement, Value
 from .values import MAX_CENTS, MAX_INT, Money, Percent
 
 _MONEY = re.compile(r"\$(?P<int>[0-9]{1,3}(,[0-9]{3})*|[0-9]+)(\.(?P<cents>[0-9]{2}))?")
+_ESCAPES = {"n": "\n", "t": "\t"}
 _TERMINAL_NAMES = {
     "MONEY": "an amount like $1,250.00", "PERCENT": "a percentage like 12%",
     "DATE": "a date like 2025-07-01", "NUMBER": "a number", "STRING": 'a quoted "name"',
@@ -220,7 +221,7 @@ class _Builder(Transformer):
     def string(self, meta, children):
         (tok,) = children
         raw = str(tok)[1:-1]
-        return self._value("string", re.sub(r"\\(.)", r"\1", raw), tok)
+        return self._value("string", re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), raw), tok)
 
     def name(self, meta, children):
         (tok,) = children

@@ -96,9 +96,14 @@ def policy_files(jurisdiction: str, root: Path | None = None) -> list[Path]:
     return sorted((root / "common").glob("*.lp")) + sorted((root / jurisdiction).glob("*.lp"))
 
 
-@lru_cache(maxsize=None)
 def load_policy(jurisdiction: str, root: Path | None = None) -> Policy:
-    """Parse, check and instrument a jurisdiction's policy; errors are InputErrors at file:line:col."""
+    """Parse, check and instrument a jurisdiction's policy (once per folder); errors are
+    InputErrors at file:line:col."""
+    return _load_policy(jurisdiction, root or policies_root())
+
+
+@lru_cache(maxsize=None)
+def _load_policy(jurisdiction: str, root: Path) -> Policy:
     schema = load_schema(jurisdiction, root)
     files = policy_files(jurisdiction, root)
     errors: list[Diagnostic] = []
@@ -132,9 +137,18 @@ def load_policy(jurisdiction: str, root: Path | None = None) -> Policy:
     return Policy(jurisdiction, files, final_rules, statements, plain, frozenset(local), frozenset(case_facts))
 
 
+_INCLUDE = re.compile(r"^([^%\"]*)#include\b")
+
+
 def _parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]:
     nodes: list[ast.AST] = []
     messages: list[str] = []
+    # clingo would follow an #include while parsing; refuse it before it reads anything
+    includes = [(i + 1, m.end(1) + 1) for i, row in enumerate(text.splitlines()) if (m := _INCLUDE.match(row))]
+    for line, column in includes:
+        errors.append(Diagnostic(str(path), line, column, "#include: a policy must not read other files"))
+    if includes:
+        return []
 
     def log(_code, message):
         messages.append(message)

@@ -112,4 +112,6 @@ def _premise(p: Premise, indent: str, last: bool, lines: list[str]) -> None:
     where = f"   ({p.source})" if p.source else ""
     lines.append(f"{indent}{branch}{p.text}{where}")
     if p.derivation is not None:
-        _derivation(p.derivation, indent + cont, True, lines)
+        _derivation(p.derivation, indent + cont, not p.parts, lines)
+    for k, part in enumerate(p.parts):
+        _premise(part, indent + cont, k == len(p.parts) - 1, lines)

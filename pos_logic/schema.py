@@ -101,10 +101,14 @@ def jurisdictions() -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "schema.toml").is_file())
 
 
-@lru_cache(maxsize=None)
 def load_schema(jurisdiction: str, root: Path | None = None) -> Schema:
-    """Read and validate a jurisdiction's schema; a broken schema is an InputError."""
-    path = (root or policies_root()) / jurisdiction / "schema.toml"
+    """Read and validate a jurisdiction's schema (once per folder); a broken schema is an InputError."""
+    return _load_schema(jurisdiction, root or policies_root())
+
+
+@lru_cache(maxsize=None)
+def _load_schema(jurisdiction: str, root: Path) -> Schema:
+    path = root / jurisdiction / "schema.toml"
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -327,6 +331,8 @@ class _Checker:
         """Typed items of one attribute: a list or comma groups give several items (many=…)."""
         if len(spec.fields) == 1 and len(groups) == 1 and len(groups[0]) == 1 and groups[0][0].kind == "list":
             groups = [(v,) for v in groups[0][0].value]
+            if not groups and spec.many:  # `on_file []`: stated, and empty
+                return Attribute(spec.name, (), st.span)
         elif len(spec.fields) == 1 and len(groups) == 1 and len(groups[0]) > 1:
             groups = [(v,) for v in groups[0]]
         if not groups or not groups[0]:

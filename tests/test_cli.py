@@ -1,0 +1,122 @@
+"""The `pos` command through click's CliRunner: output, exit codes, help."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pos_logic.cli import main
+
+CASE = '''case "F-1 at the boundary"
+jurisdiction testland
+as_of 2024-01-05
+contract "C" {{
+    term 2024-01-01 to 2024-12-31
+    compensation {amount}
+    on_file [{on_file}]
+}}
+'''
+
+
+def _write(tmp_path, amount="$25,000.01", on_file="F-1", name="c.pos", extra=""):
+    path = tmp_path / name
+    path.write_text(CASE.format(amount=amount, on_file=on_file) + extra)
+    return str(path)
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_check_prints_a_checklist_and_exits_0_without_violations(testland, tmp_path):
+    result = _run("check", _write(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "Documents" in result.output and "F-1 (legal attachment) — Testland Code § 1 [T-1]" in result.output
+    assert "total $25,000.01 exceeds f1 threshold $25,000.00" in result.output
+    assert "no violations" in result.output
+
+
+def test_check_exits_1_when_a_required_document_is_missing(testland, tmp_path):
+    result = _run("check", _write(tmp_path, on_file=""))
+    assert result.exit_code == 1
+    assert "missing_document(F-1)" in result.output and "to cure: Add F-1" in result.output
+
+
+def test_check_exits_1_when_an_expectation_fails(testland, tmp_path):
+    path = _write(tmp_path, amount="$25,000.00", extra="expect {\n  document F-1\n}\n")
+    result = _run("check", path)
+    assert result.exit_code == 1
+    assert "expected document F-1, not derived" in result.output
+
+
+def test_check_exits_2_on_a_bad_case_with_file_line_and_col(testland, tmp_path):
+    path = _write(tmp_path, amount="$25,000.0x")
+    result = _run("check", path)
+    assert result.exit_code == 2
+    assert f"{path}:6:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_still_checks_the_good_files_of_a_batch_but_exits_2(testland, tmp_path):
+    good = _write(tmp_path, name="good.pos")
+    bad = tmp_path / "bad.pos"
+    bad.write_text("jurisdiction testland\ncontract \"X\" {\n compensaton $1.00\n}\n")
+    result = _run("check", good, str(bad))
+    assert result.exit_code == 2
+    assert "good.pos" in result.output
+    assert "did you mean 'compensation'" in result.output
+
+
+def test_check_exits_2_on_a_broken_policy(testland, tmp_path):
+    (testland / "testland" / "bad.lp").write_text("p(X :- q.\n")
+    result = _run("check", _write(tmp_path))
+    assert result.exit_code == 2
+    assert "policies" in result.output and "bad.lp:1:" in result.output
+
+
+def test_json_output_carries_findings_and_derivations(testland, tmp_path):
+    result = _run("check", "--format", "json", _write(tmp_path))
+    doc = json.loads(result.output)
+    [case] = doc["cases"]
+    [f1] = [f for f in case["findings"] if f["kind"] == "document"]
+    assert f1["rules"] == ["T-1"] and f1["cite"] == "Testland Code § 1"
+    assert f1["derivations"][0]["premises"][0]["derivation"]["rule"] == "total"
+
+
+def test_output_is_byte_identical_across_runs(testland, tmp_path):
+    files = [_write(tmp_path, amount=f"${n},000.00", name=f"c{n}.pos") for n in (5, 25, 26, 100)]
+    first = _run("check", "--format", "json", *files).output
+    assert all(_run("check", "--format", "json", *files).output == first for _ in range(3))
+
+
+def test_a_folder_checks_every_case_below_it(testland, tmp_path):
+    _write(tmp_path, name="a.pos")
+    _write(tmp_path, name="b.pos")
+    result = _run("check", str(tmp_path))
+    assert result.output.count("F-1 at the boundary") == 2
+
+
+def test_explain_prints_the_derivation_tree_down_to_case_lines(testland, tmp_path):
+    path = _write(tmp_path)
+    result = _run("explain", path, "document F-1")
+    assert result.exit_code == 0, result.output
+    assert "ground rule: document(1,\"F-1\",legal_attachment)" in result.output
+    assert f"compensation $25,000.01   ({path}:6)" in result.output
+
+
+def test_explain_names_the_findings_there_are_when_none_matches(testland, tmp_path):
+    result = _run("explain", _write(tmp_path), "approval nobody")
+    assert result.exit_code == 2
+    assert "approval board" in result.output
+
+
+def test_facts_prints_asp_that_plain_clingo_can_read(testland, tmp_path):
+    result = _run("facts", _write(tmp_path))
+    assert "compensation(1,usd(0,25000,1))." in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["explain"], ["facts"]])
+def test_every_help_says_what_it_does_with_an_example(command):
+    result = _run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output

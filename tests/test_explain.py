@@ -1,0 +1,66 @@
+"""Explanations are derivations: rule, citation, comparisons with the real amounts, negative
+conditions, and the case-file lines underneath."""
+
+from pos_logic.engine import run_cases
+from pos_logic.explain import findings_of
+from pos_logic.policy import load_policy
+from tests.conftest import make_case
+
+
+def _finding(case, kind, label, depth=None):
+    policy = load_policy("testland")
+    [run] = run_cases([case], policy)
+    [f] = [f for f in findings_of(run, policy, depth) if f.kind == kind and f.label == label]
+    return f
+
+
+def _walk(derivation):
+    todo = list(derivation.premises)
+    while todo:
+        p = todo.pop(0)
+        yield p
+        todo.extend(p.parts)
+        if p.derivation is not None:
+            todo.extend(p.derivation.premises)
+
+
+def test_a_threshold_finding_states_the_comparison_with_actual_amounts(testland):
+    case = make_case("term 2024-01-01 to 2024-12-31\ncompensation $25,000.00\nreimbursable $0.01")
+    f = _finding(case, "document", "F-1")
+    assert f.rule_ids == ["T-1"]
+    assert f.derivations[0].says == "A contract whose total exceeds $25,000.00 needs Form F-1."
+    texts = [p.text for p in f.derivations[0].premises]
+    assert "total $25,000.01 exceeds f1 threshold $25,000.00" in texts
+    assert "the contractor is not a government entity" in texts
+
+
+def test_a_derivation_runs_down_to_the_case_file_lines(testland):
+    case = make_case("term 2024-01-01 to 2024-12-31\ncompensation $25,000.00\nreimbursable $0.01", name="acme.pos")
+    f = _finding(case, "document", "F-1")
+    sources = {p.source: p.source_text for p in _walk(f.derivations[0]) if p.kind == "fact"}
+    assert sources["acme.pos:4"] == "compensation $25,000.00"
+    assert sources["acme.pos:5"] == "reimbursable $0.01"
+    policy_facts = [p for p in _walk(f.derivations[0]) if p.kind == "policy"]
+    assert any("Testland Code § 1" in p.text and p.source.endswith("rules.lp:6") for p in policy_facts)
+
+
+def test_the_ground_rule_instance_is_shown(testland):
+    f = _finding(make_case("term 2024-01-01 to 2024-12-31\ncompensation $30,000.00"), "document", "F-1")
+    assert f.derivations[0].ground_rule.startswith('document(1,"F-1",legal_attachment) :- total(1,usd(0,30000,0))')
+
+
+def test_a_violation_carries_its_cure_and_percentage_comparison(testland):
+    f = _finding(make_case("compensation $1.00\ncontractor { share 10% }"), "violation", "share_too_high")
+    assert f.derivations[0].cure == "Reduce the share below 10%."
+    assert any(p.text == "share 10% is at least 10%" for p in f.derivations[0].premises)
+
+
+def test_a_checklist_needs_only_the_first_level(testland):
+    f = _finding(make_case("term 2024-01-01 to 2024-12-31\ncompensation $30,000.00"), "document", "F-1", depth=1)
+    assert all(p.derivation is None for p in f.derivations[0].premises)
+
+
+def test_dates_compare_in_words(testland):
+    f = _finding(make_case("term 2024-01-01 to 2024-12-31\ncompensation $30,000.00"), "document", "F-1")
+    texts = [p.text for p in _walk(f.derivations[0])]
+    assert any("2000-01-01 is on or before law date 2024-01-01" in t for t in texts)
