@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 #: set to a folder to check cases against other policies (a policy editor's working copy)
@@ -19,7 +18,7 @@ def _located(folder: str) -> Path:
     local = _CHECKOUT / folder
     if local.is_dir() and (_CHECKOUT / "pyproject.toml").is_file():
         return local
-    return Path(str(resources.files(f"pos_logic.{folder}")))
+    return Path(__file__).resolve().parent / folder  # installed: package data beside the code
 
 
 @lru_cache(maxsize=None)

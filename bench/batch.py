@@ -1,0 +1,600 @@
+"""Batch benchmark: N generated Arkansas cases through our checker and through plain clingo.
+
+    python bench/batch.py --cases 10000          # generate, time every method, compare findings
+
+It writes N valid, varied case files (amounts on and around every threshold the policy names,
+up to $1,000,000,000.00; several contractor entities; interests; on_file lists), then times the
+whole batch once per method, each method in a fresh worker process (clingo keeps every symbol
+it has seen for the life of a process, and peak RSS can only be read per process):
+
+    cli-text     `pos check DIR` as one subprocess: process start + everything, text checklist
+    cli-json     `pos check --format json DIR`: the same with full derivations, JSON output
+    check-d1     pos_logic.check.check_files(paths, depth=1): what the text checklist needs
+    check-full   check_files(paths, depth=None): full derivations, what --format json needs
+    plain        load_case + pos_logic.engine.run_cases(explain=False): the case-threaded rules,
+                 no instrumentation, findings only
+    clingo       load_case + from_case, then the plain clingo API on the case-threaded policy as
+                 ASP text with every case's facts as text, one Control per chunk: the honest peer
+    clingo-1     the same, but the policy files' own text and one fresh Control per case:
+                 what `pos facts FILE | clingo policies/...` does, case by case
+    stages       where check-d1's time goes: Lark parse, schema check, facts, engine, explain
+
+Every method's findings (agreement, kind, key) must equal the checker's for every case; if any
+differ the benchmark prints them and exits 1. The case vocabulary is read from the schema at run
+time, so the generator keeps up with attributes added to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+JURISDICTION = "arkansas"
+#: thresholds the brief names; every usd(…) literal in the policy files is added at run time
+BASE_THRESHOLDS = (5_000_00, 10_000_00, 25_000_00)
+#: the 32-bit edge (in cents) and the largest amount generated
+WRAP_EDGE = 21_474_836_47
+TOP = 1_000_000_000_00
+NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*")
+
+METHODS = ("cli-text", "cli-json", "check-d1", "check-full", "plain", "clingo", "clingo-1", "stages")
+LABELS = {
+    "cli-text": "pos check DIR (CLI, text, 1 process)",
+    "cli-json": "pos check --format json DIR (CLI)",
+    "check-d1": "check_files(depth=1) (library)",
+    "check-full": "check_files(depth=None) (library)",
+    "plain": "run_cases(explain=False) (plain rules)",
+    "clingo": "clingo API, threaded plain text",
+    "clingo-1": "clingo API, fresh Control per case",
+}
+
+
+# -- generating cases ---------------------------------------------------------------------------
+
+def money_text(cents: int) -> str:
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+def policy_amounts(jurisdiction: str = JURISDICTION) -> list[int]:
+    """Every usd(M,D,C) literal in the policy files, in cents: the thresholds the rules use."""
+    from pos_logic.policy import policy_files
+
+    found = set()
+    for path in policy_files(jurisdiction):
+        for m, d, c in re.findall(r"usd\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)", path.read_text("utf-8")):
+            found.add(int(m) * 100_000_000 + int(d) * 100 + int(c))
+    return sorted(found)
+
+
+class CaseGenerator:
+    """Writes random cases that pass the schema, driven by whatever the schema declares."""
+
+    def __init__(self, seed: int, jurisdiction: str = JURISDICTION):
+        from pos_logic.schema import load_schema
+
+        self.rng = random.Random(seed)
+        self.schema = load_schema(jurisdiction)
+        self.jurisdiction = jurisdiction
+        thresholds = sorted(set(BASE_THRESHOLDS) | {a for a in policy_amounts(jurisdiction) if a > 0})
+        edges = {t + d for t in thresholds for d in (-1, 0, 1)} | {WRAP_EDGE, WRAP_EDGE + 1, TOP, 1}
+        self.boundaries = sorted(e for e in edges if 0 < e <= TOP)
+        self.serial = 0
+
+    # values by type -------------------------------------------------------------------------
+    def amount(self) -> int:
+        """Cents: on a boundary 45%, small 10%, otherwise log-uniform up to $1,000,000,000.00."""
+        r = self.rng.random()
+        if r < 0.45:
+            return self.rng.choice(self.boundaries)
+        if r < 0.55:
+            return self.rng.randint(1, 5_000_00)
+        return min(TOP, int(10 ** self.rng.uniform(2, math.log10(TOP))))
+
+    def date(self, lo: int = 1997, hi: int = 2027) -> dt.date:
+        start = dt.date(lo, 1, 1).toordinal()
+        return dt.date.fromordinal(self.rng.randint(start, dt.date(hi, 12, 31).toordinal()))
+
+    def value(self, field, attr_name: str) -> str:
+        rng, t = self.rng, field.type
+        if t == "money":
+            return money_text(self.amount())
+        if t == "percent":
+            bp = rng.choice([0, 500, 999, 1000, 1001, 2500, 5000, 10000, rng.randint(0, 10000)])
+            whole, frac = divmod(bp, 100)
+            return f"{whole}%" if frac == 0 else f"{whole}.{frac:02d}%"
+        if t == "date":
+            return self.date().isoformat()
+        if t == "period":
+            start = self.date()
+            end = start + dt.timedelta(days=rng.choice([364, 365, 729, rng.randint(1, 1800)]))
+            return f"{start.isoformat()} to {end.isoformat()}"
+        if t == "int":
+            return str(rng.choice([0, 1, 2, 3, 5, 10, 100, rng.randint(0, 1000)]))
+        if t == "string":
+            return f'"{attr_name} {rng.randint(1, 9999)}"'
+        if t == "yesno":
+            return rng.choice(["yes", "no"])
+        if t == "name":
+            return f"n{rng.randint(1, 999)}"
+        if t == "enum":
+            return rng.choice(field.values)
+        if t == "form":
+            form = rng.choice(sorted(self.schema.forms))
+            return form if NAME_TOKEN.fullmatch(form) else json.dumps(form)
+        raise ValueError(f"the generator does not know the schema type {t!r}")
+
+    def attribute(self, name: str, spec) -> str:
+        def item() -> str:
+            return " ".join(self.value(f, name) for f in spec.fields)
+
+        if not spec.many:
+            return f"{name} {item()}"
+        if len(spec.fields) == 1 and spec.fields[0].type in ("form", "enum"):
+            pool = sorted(self.schema.forms) if spec.fields[0].type == "form" else list(spec.fields[0].values)
+            chosen = self.rng.sample(pool, self.rng.randint(1, len(pool)))  # never empty: `[]` is refused
+            shown = [c if NAME_TOKEN.fullmatch(c) else json.dumps(c) for c in chosen]
+            return f"{name} [{', '.join(shown)}]"
+        return f"{name} " + ", ".join(item() for _ in range(self.rng.randint(1, 3)))
+
+    # blocks ---------------------------------------------------------------------------------
+    def block(self, word: str, block_name: str, indent: str, depth: int, titles: set[str]) -> list[str]:
+        rng, spec = self.rng, self.schema.blocks[block_name]
+        header = [word]
+        if spec.label == "required" or (spec.label == "optional" and rng.random() < 0.5):
+            title = f"{block_name.replace('_', ' ').title()} {rng.randint(1, 99999)}"
+            while title in titles:
+                title += "a"
+            titles.add(title)
+            header.append(json.dumps(title))
+        if spec.head:
+            header.append(" ".join(self.value(f, spec.head) for f in spec.attributes[spec.head].fields))
+        inner = indent + "  "
+        lines = [f"{indent}{' '.join(header)} {{"]
+        attrs = {n: a for n, a in spec.attributes.items() if n != spec.head}
+        money_split = "compensation" in attrs and "reimbursable" in attrs
+        reimbursed = money_split and rng.random() < 0.5
+        for name, aspec in attrs.items():
+            if name in ("compensation", "reimbursable") and money_split:
+                continue
+            wanted = aspec.required or rng.random() < (0.8 if name in ("term", "entity") else 0.5)
+            if wanted:
+                lines.append(inner + self.attribute(name, aspec))
+        if money_split:
+            total = self.amount()  # the total lands on the boundaries, not just the parts
+            if reimbursed and total > 1:
+                part = rng.choice([1, total // 10, rng.randint(1, total - 1)]) or 1
+                lines.append(f"{inner}compensation {money_text(total - part)}")
+                lines.append(f"{inner}reimbursable {money_text(part)}")
+            else:
+                lines.append(f"{inner}compensation {money_text(total)}")
+        if depth < 3:
+            for child, cspec in spec.children.items():
+                if cspec.many:
+                    count = rng.choice([1, 1, 2, 3]) if cspec.required else rng.choice([0, 0, 0, 1, 1, 2, 3])
+                else:
+                    count = 1 if cspec.required or rng.random() < 0.5 else 0
+                for _ in range(count):
+                    lines.extend(self.block(child, cspec.block, inner, depth + 1, titles))
+        lines.append(f"{indent}}}")
+        return lines
+
+    def case(self) -> str:
+        rng = self.rng
+        self.serial += 1
+        lines = [f'case "bench {self.serial}"', f"jurisdiction {self.jurisdiction}"]
+        if rng.random() < 0.3:
+            lines.append(f"as_of {self.date(2020, 2027).isoformat()}")
+        kinds = list(self.schema.agreements)
+        titles: set[str] = set()
+        for _ in range(rng.choices([1, 2, 3], weights=[85, 12, 3])[0]):
+            kind = kinds[0] if rng.random() < 0.7 else rng.choice(kinds)
+            lines.append("")
+            lines.extend(self.block(kind, kind, "", 1, titles))
+        return "\n".join(lines) + "\n"
+
+
+def generate(count: int, seed: int, folder: Path) -> list[Path]:
+    """Write `count` case files into folder (case-00001.pos …); return their paths in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    gen = CaseGenerator(seed)
+    width = max(5, len(str(count)))
+    paths = []
+    for i in range(1, count + 1):
+        path = folder / f"case-{i:0{width}d}.pos"
+        path.write_text(gen.case(), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# -- findings in one comparable form ------------------------------------------------------------
+
+def _titles(case) -> dict[int, str]:
+    return {e.id: e.title for e in case.entities()}
+
+
+def _finding_row(name: str, args, titles: dict[int, str]) -> tuple:
+    from clingo import SymbolType
+    from pos_logic.explain import key_text
+
+    agreement, *rest = args
+    title = titles.get(agreement.number, str(agreement)) if agreement.type is SymbolType.Number else str(agreement)
+    return (title, name, *(key_text(a) for a in rest))
+
+
+def rows_of_results(results) -> dict[str, list]:
+    return {r.case.file: sorted((f.agreement_title, f.kind, *f.key) for f in r.findings) for r in results}
+
+
+def rows_of_runs(runs) -> dict[str, list]:
+    out = {}
+    for run in runs:
+        titles = _titles(run.case)
+        out[run.case.file] = sorted(_finding_row(f.head.name, f.head.arguments, titles) for f in run.firings)
+    return out
+
+
+def rows_of_json(doc: dict) -> dict[str, list]:
+    return {c["file"]: sorted((f["agreement"], f["kind"], *f["key"]) for f in c["findings"]) for c in doc["cases"]}
+
+
+def differences(reference: dict, other: dict, limit: int = 10) -> list[str]:
+    out = []
+    for file in sorted(set(reference) | set(other)):
+        a, b = reference.get(file), other.get(file)
+        if a != b:
+            if a is None or b is None:
+                out.append(f"{file}: present in only one run")
+            else:
+                sa, sb = set(map(tuple, a)), set(map(tuple, b))
+                out.append(f"{file}: only in checker {sorted(sa - sb)}; only in other {sorted(sb - sa)}"
+                           + ("" if sa != sb else f"; duplicates differ ({len(a)} vs {len(b)})"))
+            if len(out) >= limit:
+                break
+    return out
+
+
+# -- the methods --------------------------------------------------------------------------------
+
+def load_all(paths):
+    from pos_logic.load import load_case
+
+    return [load_case(p) for p in paths]
+
+
+def _finding_shows(policy) -> str:
+    """#show for every finding predicate the policy derives, with the case argument."""
+    from pos_logic.model import FINDING_KINDS
+
+    sigs = sorted({(r.head, r.arity + 1) for r in policy.rules if r.head in FINDING_KINDS})
+    return " ".join(f"#show {name}/{n}." for name, n in sigs)
+
+
+def clingo_batch(cases, policy, chunk: int, stages: dict | None = None) -> dict[str, list]:
+    """The honest peer: the case-threaded policy as ASP text, every case's facts as text."""
+    import clingo
+    from pos_logic.facts import from_case
+    from pos_logic.policy import CASE_DOMAIN
+
+    stages = {} if stages is None else stages
+    program = "\n".join(str(node) for node in policy.plain) + "\n" + _finding_shows(policy)
+    rows: dict[str, list] = {}
+    for start in range(0, len(cases), chunk):
+        part = cases[start:start + chunk]
+        t = time.perf_counter()
+        text = []
+        for n, case in enumerate(part):
+            text.append(f"{CASE_DOMAIN}({n}).")
+            for fact in from_case(case):
+                sym = fact.symbol
+                s = str(sym)
+                text.append(f"{sym.name}({n},{s[len(sym.name) + 1:]})." if sym.arguments else f"{s}({n}).")
+        text = "\n".join(text)
+        t = _lap(stages, "facts → text", t)
+        ctl = clingo.Control(["--warn=none"])
+        ctl.add("base", [], program)
+        ctl.add("base", [], text)
+        t = _lap(stages, "clingo parse (add)", t)
+        ctl.ground([("base", [])])
+        t = _lap(stages, "clingo ground", t)
+        found: list[list] = [[] for _ in part]
+        with ctl.solve(yield_=True) as handle:
+            model = next(iter(handle))
+            for sym in model.symbols(shown=True):
+                case_n, *args = sym.arguments
+                found[case_n.number].append((sym.name, args))
+        for case, items in zip(part, found):
+            titles = _titles(case)
+            rows[case.file] = sorted(_finding_row(name, args, titles) for name, args in items)
+        _lap(stages, "clingo solve + read", t)
+    return rows
+
+
+def clingo_per_case(cases, policy, stages: dict | None = None) -> dict[str, list]:
+    """The policy files as written plus one case's facts, one fresh Control per case."""
+    import clingo
+    from pos_logic.facts import from_case
+    from pos_logic.model import FINDING_KINDS
+
+    stages = {} if stages is None else stages
+    program = "\n".join(p.read_text("utf-8") for p in policy.files)
+    rows: dict[str, list] = {}
+    for case in cases:
+        t = time.perf_counter()
+        facts = "\n".join(f"{f.symbol}." for f in from_case(case))
+        t = _lap(stages, "facts → text", t)
+        ctl = clingo.Control(["--warn=none"])
+        ctl.add("base", [], program)
+        ctl.add("base", [], facts)
+        t = _lap(stages, "clingo parse (add)", t)
+        ctl.ground([("base", [])])
+        t = _lap(stages, "clingo ground", t)
+        titles = _titles(case)
+        with ctl.solve(yield_=True) as handle:
+            model = next(iter(handle))
+            rows[case.file] = sorted(_finding_row(s.name, s.arguments, titles)
+                                     for s in model.symbols(atoms=True) if s.name in FINDING_KINDS)
+        _lap(stages, "clingo solve + read", t)
+    return rows
+
+
+def _lap(stages: dict, name: str, since: float) -> float:
+    now = time.perf_counter()
+    stages[name] = stages.get(name, 0.0) + now - since
+    return now
+
+
+def run_method(method: str, paths: list[Path], chunk: int | None) -> tuple[float, dict, dict]:
+    """Seconds for the whole batch, findings rows, and sub-stage seconds, in this process."""
+    import pos_logic.check as check
+    from pos_logic.engine import DEFAULT_CHUNK, run_cases
+    from pos_logic.explain import findings_of
+    from pos_logic.expect import compare
+    from pos_logic.load import load_case_text
+    from pos_logic.parse import parse_text, read_case_file
+    from pos_logic.policy import load_policy
+    from pos_logic.schema import check as schema_check
+
+    if chunk is not None and chunk != DEFAULT_CHUNK:  # check_files has no chunk option
+        check.run_cases = lambda cases, policy, **kw: run_cases(cases, policy, chunk=chunk, **kw)
+    size = chunk or DEFAULT_CHUNK
+    # One-off costs every method pays once per process, kept out of the batch time: the policy
+    # (clingo.ast parse + instrumentation) and the Lark parser (grammar → tables).
+    stages: dict[str, float] = {}
+    t = time.perf_counter()
+    policy = load_policy(JURISDICTION)
+    t = _lap(stages, "setup: load policy", t)
+    load_case_text(f"jurisdiction {JURISDICTION}\ncontract \"w\" {{ compensation $1.00\n"
+                   "contractor { } }\n", "warmup.pos")
+    _lap(stages, "setup: Lark parser + schema", t)
+
+    start = time.perf_counter()
+    if method in ("check-d1", "check-full"):
+        results, problems = check.check_files(paths, depth=1 if method == "check-d1" else None)
+        seconds = time.perf_counter() - start
+        if problems:
+            raise SystemExit(f"{len(problems)} generated cases do not load: {problems[0]}")
+        return seconds, rows_of_results(results), stages
+    if method == "stages":
+        t = start
+        texts = [(str(p), read_case_file(p)) for p in paths]
+        t = _lap(stages, "read files", t)
+        parsed = [(f, text, parse_text(text, f)) for f, text in texts]
+        t = _lap(stages, "Lark parse", t)
+        cases = [schema_check(st, f, text) for f, text, st in parsed]
+        t = _lap(stages, "schema check", t)
+        from pos_logic.facts import from_case
+        for case in cases:
+            from_case(case)
+        t = _lap(stages, "facts (from_case)", t)
+        runs = run_cases(cases, policy, chunk=size)
+        t = _lap(stages, "engine, instrumented (incl. facts again)", t)
+        results = []
+        for run in runs:
+            results.append((run.case, findings_of(run, policy, 1)))
+        t = _lap(stages, "explain depth=1", t)
+        for case, findings in results:
+            compare(case, findings)
+        t = _lap(stages, "expect compare", t)
+        for run in runs:
+            findings_of(run, policy, None)
+        _lap(stages, "(explain depth=None, not in the total)", t)
+        seconds = sum(v for k, v in stages.items() if not k.startswith(("setup", "(")))
+        return seconds, {}, stages
+    cases = load_all(paths)
+    t = _lap(stages, "load cases (read, Lark, schema)", start)
+    if method == "plain":
+        rows = rows_of_runs(run_cases(cases, policy, chunk=size, explain=False))
+        _lap(stages, "engine, plain (incl. facts)", t)
+    elif method == "clingo":
+        rows = clingo_batch(cases, policy, size, stages)
+    elif method == "clingo-1":
+        rows = clingo_per_case(cases, policy, stages)
+    else:
+        raise SystemExit(f"unknown method {method!r}")
+    return time.perf_counter() - start, rows, stages
+
+
+# -- workers and the parent ---------------------------------------------------------------------
+
+def _spawn(argv: list[str], stdout_path: Path) -> tuple[float, int, float]:
+    """Run a process to completion: wall seconds, exit code, its own peak RSS in MB."""
+    with open(stdout_path, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode("utf-8", "replace")
+        proc.stderr.close()
+    if err.strip() and proc.returncode not in (0, 1):
+        sys.stderr.write(err[-4000:])
+    return seconds, proc.returncode, usage.ru_maxrss / 1024
+
+
+def _pos_command() -> list[str]:
+    exe = Path(sys.executable).with_name("pos")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "pos_logic"]
+
+
+def measure(method: str, folder: Path, listing: Path, work: Path, chunk: int | None) -> dict:
+    """One timed run of a method in a fresh process."""
+    out = work / f"{method}.out"
+    if method.startswith("cli-"):
+        argv = _pos_command() + ["check"] + (["--format", "json"] if method == "cli-json" else []) + [str(folder)]
+        seconds, code, rss = _spawn(argv, out)
+        if code not in (0, 1):
+            raise SystemExit(f"`{' '.join(argv)}` exited {code}")
+        rows = rows_of_json(json.loads(out.read_text("utf-8"))) if method == "cli-json" else None
+        return {"seconds": seconds, "rss_mb": rss, "rows": rows, "stages": {}, "process": seconds}
+    result = work / f"{method}.json"
+    argv = [sys.executable, str(Path(__file__).resolve()), "--worker", method, "--list", str(listing),
+            "--result", str(result)] + (["--chunk", str(chunk)] if chunk else [])
+    process, code, rss = _spawn(argv, out)
+    if code != 0:
+        raise SystemExit(f"worker {method} exited {code}")
+    doc = json.loads(result.read_text("utf-8"))
+    rows = {k: [tuple(r) for r in v] for k, v in doc["rows"].items()} if doc["rows"] else None
+    return {"seconds": doc["seconds"], "rss_mb": rss, "rows": rows, "stages": doc["stages"], "process": process}
+
+
+def worker(args) -> None:
+    paths = [Path(line) for line in Path(args.list).read_text("utf-8").splitlines() if line]
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        seconds, rows, stages = run_method(args.worker, paths, args.chunk)
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
+    else:
+        seconds, rows, stages = run_method(args.worker, paths, args.chunk)
+    Path(args.result).write_text(json.dumps({
+        "seconds": seconds, "rows": rows, "stages": stages,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), encoding="utf-8")
+
+
+def table(n: int, measured: dict[str, dict]) -> str:
+    head = f"{'method':<42} {'cases':>6} {'seconds':>8} {'cases/s':>9} {'peak RSS MB':>12} {'process s':>10}"
+    lines = [head, "-" * len(head)]
+    for method, m in measured.items():
+        if method == "stages":
+            continue
+        lines.append(f"{LABELS[method]:<42} {n:>6} {m['seconds']:>8.2f} {n / m['seconds']:>9.0f} "
+                     f"{m['rss_mb']:>12.0f} {m['process']:>10.2f}")
+    for method, m in measured.items():
+        if m["stages"]:
+            title = "check-d1 split by stage" if method == "stages" else LABELS[method]
+            lines.append(f"\n{title}: seconds (whole batch)")
+            for name, secs in m["stages"].items():
+                lines.append(f"  {name:<46} {secs:>8.3f}")
+            if method == "stages":
+                lines.append(f"  {'total of the stages':<46} {m['seconds']:>8.3f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1000, help="how many cases (default 1000)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--chunk", type=int, default=None,
+                        help="cases per clingo Control (default: the engine's DEFAULT_CHUNK)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for the cases and results (default: a temp dir, removed)")
+    parser.add_argument("--methods", default=",".join(METHODS),
+                        help=f"comma-separated subset of {','.join(METHODS)}")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per method; the median is shown")
+    parser.add_argument("--profile", metavar="METHOD", help="also run METHOD under cProfile (top 35 to stderr)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--list", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args)
+        return 0
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        parser.error(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+
+    base = args.out or Path(tempfile.mkdtemp(prefix="pos-bench-"))
+    folder, work = base / "cases", base / "results"
+    if folder.exists():
+        shutil.rmtree(folder)
+    work.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    paths = generate(args.cases, args.seed, folder)
+    print(f"generated {len(paths)} cases in {folder} ({time.perf_counter() - t:.2f} s, seed {args.seed})")
+    listing = work / "paths.txt"
+    listing.write_text("\n".join(map(str, paths)) + "\n", encoding="utf-8")
+
+    measured: dict[str, dict] = {}
+    try:
+        for method in methods:
+            runs = [measure(method, folder, listing, work, args.chunk) for _ in range(max(1, args.repeat))]
+            best = runs[0]
+            best["seconds"] = statistics.median(r["seconds"] for r in runs)
+            best["process"] = statistics.median(r["process"] for r in runs)
+            best["rss_mb"] = max(r["rss_mb"] for r in runs)
+            measured[method] = best
+            print(f"  {method:<10} {best['seconds']:8.2f} s", flush=True)
+        if args.profile:
+            prof = work / f"{args.profile}.prof"
+            subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", args.profile,
+                            "--list", str(listing), "--result", str(work / "profile.json"),
+                            "--profile", str(prof)] + (["--chunk", str(args.chunk)] if args.chunk else []),
+                           check=True)
+            print(f"profile written to {prof}")
+
+        from pos_logic.engine import DEFAULT_CHUNK
+        print(f"\n{args.cases} cases, chunk {args.chunk or DEFAULT_CHUNK}, median of {max(1, args.repeat)}; "
+              f"'seconds' is the whole batch inside the process (CLI rows: the whole process)\n")
+        print(table(args.cases, measured))
+
+        reference_name = next((m for m in ("check-d1", "check-full", "cli-json") if measured.get(m, {}).get("rows")),
+                              None)
+        failed = False
+        if reference_name is None:
+            print("\nfindings not compared: run check-d1, check-full or cli-json as well")
+        else:
+            reference = measured[reference_name]["rows"]
+            if len(reference) != args.cases:
+                print(f"\nFINDINGS DIFFER: {reference_name} reports {len(reference)} of {args.cases} cases")
+                failed = True
+            for method, m in measured.items():
+                if m["rows"] is None or method == reference_name:
+                    continue
+                diff = differences(reference, m["rows"])
+                if diff:
+                    failed = True
+                    print(f"\nFINDINGS DIFFER between {reference_name} and {method}:")
+                    print("\n".join("  " + d for d in diff))
+            compared = [m for m in measured if measured[m]["rows"] is not None]
+            findings = sum(len(v) for v in reference.values())
+            if not failed:
+                print(f"\nfindings equal for every case across {', '.join(compared)} "
+                      f"({findings} findings in {len(reference)} cases)")
+        return 1 if failed else 0
+    finally:
+        if args.out is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
