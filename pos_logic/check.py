@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import run_cases
-from .errors import Diagnostic, InputError
+from .errors import Diagnostic, InputError, closest
 from .expect import Miss, compare
 from .explain import Finding, findings_of
 from .load import load_case
 from .model import Case
-from .policy import load_policy
+from .policy import Policy, load_policy
 
 
 @dataclass
@@ -37,21 +37,48 @@ def expand(paths) -> list[Path]:
     return out
 
 
-def check_cases(cases: list[Case], depth: int | None = None) -> list[CaseResult]:
+def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[Diagnostic]:
+    """A case's `setting` lines and the --set choices must name settings the policy declares."""
+    problems = []
+    asked = [(n.value, v.value, n.span, v.span) for n, v in case.settings]
+    asked += [(n, v, None, None) for n, v in sorted(chosen.items())]
+    for name, value, name_span, value_span in asked:
+        setting = policy.settings.get(name)
+        if setting is None:
+            message = f"unknown setting '{name}' for {policy.jurisdiction}"
+            hint = closest(name, policy.settings)
+            problems.append(Diagnostic.at(name_span, message, hint=hint) if name_span else
+                            Diagnostic("--set", 1, 1, message, hint=hint))
+        elif value not in setting.values:
+            message = f"setting {name} takes one of {', '.join(setting.values)}"
+            hint = closest(value, setting.values)
+            problems.append(Diagnostic.at(value_span, message, hint=hint) if value_span else
+                            Diagnostic("--set", 1, 1, message, hint=hint))
+    return [p.with_source(case.text) if p.file == case.file else p for p in problems]
+
+
+def check_cases(cases: list[Case], depth: int | None = None,
+                settings: dict[str, str] | None = None) -> list[CaseResult]:
+    """Check loaded cases; raise InputError if a case or --set asks for an unknown setting."""
+    settings = settings or {}
     by_jurisdiction: dict[str, list[int]] = {}
     for i, case in enumerate(cases):
         by_jurisdiction.setdefault(case.jurisdiction, []).append(i)
     results: list[CaseResult | None] = [None] * len(cases)
     for jurisdiction, indexes in sorted(by_jurisdiction.items()):
         policy = load_policy(jurisdiction)
-        runs = run_cases([cases[i] for i in indexes], policy)
+        problems = [p for i in indexes for p in check_settings(cases[i], policy, settings)]
+        if problems:
+            raise InputError(list(dict.fromkeys(problems)))
+        runs = run_cases([cases[i] for i in indexes], policy, settings=settings)
         for i, run in zip(indexes, runs):
             findings = findings_of(run, policy, depth)
             results[i] = CaseResult(run.case, findings, compare(run.case, findings))
     return results  # type: ignore[return-value]
 
 
-def check_files(paths, depth: int | None = None) -> tuple[list[CaseResult], list[Diagnostic]]:
+def check_files(paths, depth: int | None = None,
+                settings: dict[str, str] | None = None) -> tuple[list[CaseResult], list[Diagnostic]]:
     """Results for the files that load, and the diagnostics of those that do not."""
     cases, problems = [], []
     for path in expand(paths):
@@ -59,4 +86,4 @@ def check_files(paths, depth: int | None = None) -> tuple[list[CaseResult], list
             cases.append(load_case(path))
         except InputError as err:
             problems.extend(err.diagnostics)
-    return check_cases(cases, depth), problems
+    return check_cases(cases, depth, settings), problems

@@ -40,11 +40,26 @@ def main(policies) -> None:
         os.environ[POLICIES_ENV] = policies
 
 
+def _settings(pairs) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise click.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="--set")
+        out[name.strip()] = value.strip()
+    return out
+
+
+_SET = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+                    help="Choose a reading of ambiguous text for every case (docs/interpretations.md).")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
+@_SET
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a checklist with reasons; json: full findings and derivations.")
-def check(files, fmt):
+def check(files, settings, fmt):
     """Check case files (or folders of *.pos) and print what each case requires.
 
     \b
@@ -54,7 +69,8 @@ def check(files, fmt):
       pos check --format json cases/ > findings.json
     """
     try:
-        results, problems = check_files(files, depth=None if fmt == "json" else 1)
+        results, problems = check_files(files, depth=None if fmt == "json" else 1,
+                                        settings=_settings(settings))
     except PosError as err:
         _fail(err)
     if results:
@@ -68,7 +84,8 @@ def check(files, fmt):
 @main.command()
 @click.argument("file", type=click.Path())
 @click.argument("finding", required=False)
-def explain(file, finding):
+@_SET
+def explain(file, finding, settings):
     """Print the full derivation of a case's findings, down to the case-file lines.
 
     FINDING picks findings: a kind and name ("document PCS-D"), a name, or a rule id.
@@ -78,7 +95,7 @@ def explain(file, finding):
       pos explain cases/arkansas/example.pos "approval dfa"
     """
     try:
-        [result] = check_cases([load_case(file)])
+        [result] = check_cases([load_case(file)], settings=_settings(settings))
     except PosError as err:
         _fail(err)
     chosen = [f for f in result.findings if finding is None or _picks(finding, f)]

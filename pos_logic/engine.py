@@ -52,9 +52,9 @@ class CaseRun:
 
 
 def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK,
-              explain: bool = True) -> list[CaseRun]:
+              explain: bool = True, settings: dict[str, str] | None = None) -> list[CaseRun]:
     """Check cases of one jurisdiction; results come back in the order of `cases`."""
-    runs = [CaseRun(case, from_case(case)) for case in cases]
+    runs = [CaseRun(case, from_case(case, settings)) for case in cases]
     for start in range(0, len(runs), chunk):
         _solve(runs[start:start + chunk], policy, explain)
     return runs

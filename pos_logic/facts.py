@@ -57,10 +57,18 @@ def value_symbols(v: Value) -> list[Symbol]:
     return [asp_constant(v.value)]  # enum, name, yesno
 
 
-def from_case(case: Case) -> list[Fact]:
-    """All facts of one case, in file order."""
+def from_case(case: Case, settings: dict[str, str] | None = None) -> list[Fact]:
+    """All facts of one case, in file order. `settings` are readings chosen for every case
+    (`pos check --set`); a case's own `setting` lines win over them."""
     schema = load_schema(case.jurisdiction)
     facts: list[Fact] = []
+    own = {name.value for name, _ in case.settings}
+    for name, value in case.settings:
+        facts.append(Fact(Function("setting", [asp_constant(name.value), asp_constant(value.value)]), name.span))
+    for name, value in sorted((settings or {}).items()):
+        if name not in own:
+            facts.append(Fact(Function("setting", [asp_constant(name), asp_constant(value)]),
+                              Span("--set", 1, 1)))
     if case.as_of is not None:
         line = next((i + 1 for i, row in enumerate(case.text.splitlines()) if row.strip().startswith("as_of")), 1)
         facts.append(Fact(Function("as_of", [date_to_symbol(case.as_of)]), Span(case.file, line, 1)))

@@ -78,6 +78,8 @@ class Case:
     agreements: tuple[Entity, ...]
     expectations: tuple[Expectation, ...]
     text: str
+    #: `setting NAME VALUE` lines: the interpretive readings this case asks for
+    settings: tuple[tuple[Value, Value], ...] = ()
 
     def entities(self):
         for agreement in self.agreements:

@@ -36,7 +36,7 @@ FIRED = "_pos_fired"
 GLOBAL_FIRED = "_pos_gfired"
 CASE_DOMAIN = "_pos_case"
 #: facts every case has, whatever its schema
-HEADER_FACTS = ("agreement", "agreement_type", "name", "given", "as_of")
+HEADER_FACTS = ("agreement", "agreement_type", "name", "given", "as_of", "setting")
 FINDING_ANNOTATIONS = ("id", "cite", "says")
 _ANNOTATION = re.compile(r"^\s*%@\s*(\w+)\s*:\s*(.*?)\s*$")
 _REFUSED = {
@@ -77,6 +77,16 @@ class Rule:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+@dataclass(frozen=True)
+class Setting:
+    """A named interpretive choice: `%@ setting:` / `%@ values:` above `default_setting(N, V).`"""
+
+    name: str
+    values: tuple[str, ...]
+    default: str
+    rule: Rule
+
+
 @dataclass
 class Policy:
     jurisdiction: str
@@ -86,6 +96,7 @@ class Policy:
     plain: list[ast.AST]  # case-threaded, not instrumented: what plain clingo would compute
     local: frozenset[str]
     case_facts: frozenset[str] = frozenset()
+    settings: dict[str, Setting] = field(default_factory=dict)
 
     def rule(self, index: int) -> Rule:
         return self.rules[index]
@@ -124,6 +135,7 @@ def _load_policy(jurisdiction: str, root: Path) -> Policy:
         if rule is not None:
             rules.append(rule)
             kept.append((node, rule))
+    settings = _settings(rules, errors)
     if errors:
         raise InputError(errors)
     local = _local_predicates([n for n, _ in kept], case_facts)
@@ -134,7 +146,31 @@ def _load_policy(jurisdiction: str, root: Path) -> Policy:
         final_rules.append(rule)
         statements.extend(_instrument(node, rule, local))
         plain.append(_thread(node, local))
-    return Policy(jurisdiction, files, final_rules, statements, plain, frozenset(local), frozenset(case_facts))
+    return Policy(jurisdiction, files, final_rules, statements, plain, frozenset(local),
+                  frozenset(case_facts), settings)
+
+
+def _settings(rules: list[Rule], errors: list[Diagnostic]) -> dict[str, Setting]:
+    """The settings a policy declares, each with its allowed values and its default."""
+    out: dict[str, Setting] = {}
+    for rule in rules:
+        if rule.head != "default_setting":
+            continue
+        where = (rule.file, rule.line, rule.column)
+        args = rule.node.head.atom.symbol.arguments
+        name = rule.annotations.get("setting", "")
+        values = tuple(v.strip() for v in rule.annotations.get("values", "").split(",") if v.strip())
+        default = str(args[1]) if len(args) == 2 else ""
+        if len(args) != 2 or str(args[0]) != name:
+            errors.append(Diagnostic(*where, "a setting is declared as '%@ setting: NAME' above default_setting(NAME, VALUE)."))
+        elif default not in values:
+            errors.append(Diagnostic(*where, f"setting {name}: the default '{default}' is not among "
+                                             f"'%@ values: {', '.join(values)}'"))
+        elif name in out:
+            errors.append(Diagnostic(*where, f"setting {name} is declared twice (first at {out[name].rule.location})"))
+        else:
+            out[name] = Setting(name, values, default, rule)
+    return out
 
 
 _INCLUDE = re.compile(r"^([^%\"]*)#include\b")

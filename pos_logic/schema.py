@@ -39,7 +39,7 @@ TYPES = {
 _SYNTAX_KIND = {"money": "money", "percent": "percent", "date": "date", "period": "period",
                 "int": "number", "string": "string"}
 _ASP_NAME = re.compile(r"[a-z][a-z0-9_]*")
-HEADER = ("case", "jurisdiction", "as_of", "expect")
+HEADER = ("case", "jurisdiction", "as_of", "setting", "expect")
 
 
 @dataclass(frozen=True)
@@ -108,30 +108,71 @@ def load_schema(jurisdiction: str, root: Path | None = None) -> Schema:
 
 @lru_cache(maxsize=None)
 def _load_schema(jurisdiction: str, root: Path) -> Schema:
-    path = root / jurisdiction / "schema.toml"
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError([Diagnostic(str(path), 1, 1, f"cannot read schema: {exc.strerror}")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"at line (\d+), column (\d+)", str(exc))
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
-        raise InputError([Diagnostic(str(path), line, col, f"schema is not valid TOML: {exc}")]) from None
-    return _SchemaReader(path, raw).read()
+    folder = root / jurisdiction
+    main = folder / "schema.toml"
+    paths = [main] + sorted(p for p in folder.glob("*.toml") if p != main)
+    parts, errors = [], []
+    for path in paths:
+        try:
+            parts.append((path, tomllib.loads(path.read_text(encoding="utf-8"))))
+        except OSError as exc:
+            errors.append(Diagnostic(str(path), 1, 1, f"cannot read schema: {exc.strerror}"))
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"at line (\d+), column (\d+)", str(exc))
+            line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+            errors.append(Diagnostic(str(path), line, col, f"schema is not valid TOML: {exc}"))
+    if errors:
+        raise InputError(errors)
+    return _SchemaReader(parts).read()
 
 
 class _SchemaReader:
-    """Builds a Schema from the TOML tables, collecting every mistake with its key path."""
+    """Builds a Schema from `schema.toml` and the topic files beside it (`procurement.toml`, …),
+    which may add forms, blocks, attributes and children; every mistake is collected with its
+    file and line."""
 
-    def __init__(self, path: Path, raw: dict):
-        self.path, self.raw, self.errors = path, raw, []
-        self.lines = path.read_text(encoding="utf-8").splitlines()
+    def __init__(self, parts: list[tuple[Path, dict]]):
+        self.path = parts[0][0]
+        self.files = {path: path.read_text(encoding="utf-8").splitlines() for path, _ in parts}
+        self.errors: list[Diagnostic] = []
+        self.raw = self.merge(parts)
 
-    def fail(self, where: str, message: str) -> None:
+    def merge(self, parts: list[tuple[Path, dict]]) -> dict:
+        merged: dict = {k: v for k, v in parts[0][1].items() if k not in ("forms", "blocks")}
+        merged["forms"], merged["blocks"] = {}, {}
+        for path, raw in parts:
+            for key in raw:
+                if key not in ("forms", "blocks") and path != self.path:
+                    self.fail(key, f"'{key}' belongs in schema.toml, not {path.name}", path)
+            for form, about in raw.get("forms", {}).items():
+                if form in merged["forms"]:
+                    self.fail(form, f"form '{form}' is declared twice", path)
+                merged["forms"][form] = about
+            for name, spec in raw.get("blocks", {}).items():
+                into = merged["blocks"].setdefault(name, {"attributes": {}, "children": {}})
+                for section in ("attributes", "children"):
+                    for key, value in spec.get(section, {}).items():
+                        if key in into[section]:
+                            self.fail(key, f"blocks.{name}.{section}.{key} is declared twice", path)
+                        into[section][key] = value
+                for key, value in spec.items():
+                    if key in ("attributes", "children"):
+                        continue
+                    if key in into and into[key] != value:
+                        self.fail(key, f"blocks.{name}.{key} is declared differently twice", path)
+                    into[key] = value
+        return merged
+
+    def fail(self, where: str, message: str, path: Path | None = None) -> None:
         key = where.split(".")[-1]
-        line = next((i + 1 for i, row in enumerate(self.lines)
-                     if re.match(rf"\s*\[?[\w.\"]*\b{re.escape(key)}\b", row)), 1)
-        self.errors.append(Diagnostic(str(self.path), line, 1, f"schema {where}: {message}"))
+        candidates = [path] if path else list(self.files)
+        for candidate in candidates:
+            line = next((i + 1 for i, row in enumerate(self.files[candidate])
+                         if re.match(rf"\s*\[?[\w.\"]*\b{re.escape(key)}\b", row)), None)
+            if line is not None:
+                self.errors.append(Diagnostic(str(candidate), line, 1, f"schema {where}: {message}"))
+                return
+        self.errors.append(Diagnostic(str(candidates[0]), 1, 1, f"schema {where}: {message}"))
 
     def read(self) -> Schema:
         raw = self.raw
@@ -232,9 +273,11 @@ class _Checker:
         schema = self.schema(header["jurisdiction"])
         title = self.single(header.get("case"), "string")
         as_of = self.single(header.get("as_of"), "date")
-        agreements, expectation_stmts = [], []
+        agreements, expectation_stmts, settings = [], [], []
         for st in statements:
-            if st.name in ("case", "jurisdiction", "as_of"):
+            if st.name == "setting":
+                settings.extend(self.setting(st, settings))
+            elif st.name in ("case", "jurisdiction", "as_of"):
                 if st.block is not None:
                     self.fail(st.block[0].name_span if st.block else st.span, f"'{st.name}' takes no block")
             elif st.name == "expect":
@@ -252,7 +295,19 @@ class _Checker:
         expectations = [e for st in expectation_stmts for e in self.expectations(st, titles)]
         self.done()
         return Case(self.filename, title.value if title else self.filename, schema.jurisdiction,
-                    as_of.value if as_of else None, tuple(agreements), tuple(expectations), self.text)
+                    as_of.value if as_of else None, tuple(agreements), tuple(expectations), self.text,
+                    tuple(settings))
+
+    def setting(self, st: Statement, earlier: list) -> list[tuple[Value, Value]]:
+        """`setting NAME VALUE`: which the policy knows is checked against the policy."""
+        values = st.values()
+        if len(values) != 2 or any(v.kind != "name" for v in values) or st.block is not None:
+            self.fail(st.name_span, "write a setting as 'setting NAME VALUE', e.g. setting pcs_d_on_amendment after_only")
+            return []
+        if any(name.value == values[0].value for name, _ in earlier):
+            self.fail(values[0].span, f"setting '{values[0].value}' is given twice")
+            return []
+        return [(values[0], values[1])]
 
     def schema(self, st: Statement) -> Schema:
         values = st.values()

@@ -97,3 +97,18 @@ def make_case(body: str, name: str = "t.pos", header: str = ""):
     """A testland case from the inside of one contract block."""
     text = f'jurisdiction testland\n{header}contract "C" {{\n{textwrap.dedent(body)}\n}}\n'
     return load_case_text(text, name)
+
+
+SETTING_RULES = """
+%@ setting: f2_basis
+%@ values: total, compensation
+%@ cite: Testland Code § 5
+%@ says: which amount decides whether Form F-2 is needed
+default_setting(f2_basis, total).
+
+%@ id: T-5
+%@ cite: Testland Code § 5
+%@ says: A contract with any reimbursable amount needs Form F-2 when read by total.
+%@ reading: setting f2_basis
+document(A, "F-2", file) :- reimbursable(A, _), reading(f2_basis, total).
+"""
