@@ -85,7 +85,9 @@ def check(files, settings, fmt):
 @click.argument("file", type=click.Path())
 @click.argument("finding", required=False)
 @_SET
-def explain(file, finding, settings):
+@click.option("--why-not", "why_not", metavar="FINDING",
+              help="Say why a finding was NOT derived: the rules that could derive it and the conditions that failed.")
+def explain(file, finding, settings, why_not):
     """Print the full derivation of a case's findings, down to the case-file lines.
 
     FINDING picks findings: a kind and name ("document PCS-D"), a name, or a rule id.
@@ -93,9 +95,14 @@ def explain(file, finding, settings):
     \b
     Example:
       pos explain cases/arkansas/example.pos "approval dfa"
+      pos explain cases/arkansas/example.pos --why-not "approval legislative_council"
     """
     try:
-        [result] = check_cases([load_case(file)], settings=_settings(settings))
+        case = load_case(file)
+        [result] = check_cases([case], settings=_settings(settings))
+        if why_not:
+            click.echo(_why_not(case, result, why_not, _settings(settings)), nl=False)
+            return
     except PosError as err:
         _fail(err)
     chosen = [f for f in result.findings if finding is None or _picks(finding, f)]
@@ -104,6 +111,25 @@ def explain(file, finding, settings):
         click.echo(f"no finding matches {finding!r}; the case has: " + "; ".join(names), err=True)
         sys.exit(2)
     click.echo("\n".join(render.tree(f) for f in chosen), nl=False)
+
+
+def _why_not(case, result, query: str, settings) -> str:
+    from .engine import run_cases
+    from .model import FINDING_KINDS
+    from .policy import load_policy
+    from .whynot import why_not
+
+    kind, *key = query.split()
+    if kind not in FINDING_KINDS:
+        raise click.BadParameter(f"{kind!r} is not a kind of finding ({', '.join(FINDING_KINDS)})",
+                                 param_hint="--why-not")
+    done = [f for f in result.findings if f.kind == kind and [k.lower() for k in f.key[:len(key)]] == [k.lower() for k in key]]
+    if done:
+        return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
+    policy = load_policy(case.jurisdiction)
+    [run] = run_cases([case], policy, settings=settings)
+    attempts = why_not(run, policy, kind, tuple(key), {f.head for f in run.firings}, {f.symbol for f in run.facts})
+    return render.why_not(query, attempts)
 
 
 def _picks(query: str, f) -> bool:
@@ -129,3 +155,107 @@ def facts(file):
         _fail(err)
     for fact in from_case(case):
         click.echo(f"{fact.symbol}.  % {fact.span.file}:{fact.span.line}")
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@_SET
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option("--update", is_flag=True, help="Rewrite each case's expect block from what is derived now (review with git diff).")
+@click.option("--coverage", "with_coverage", is_flag=True,
+              help="Report which rules fired and whether cases sit on both sides of every comparison.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="With --coverage: exit 1 when rule or boundary coverage is below PERCENT.")
+def test(paths, settings, fmt, update, with_coverage, fail_under):
+    """Run pinned cases (default: cases/) and report each as passed or failed, with expected
+    vs derived findings.
+
+    \b
+    Exit 0: all pass. 1: a case failed (or coverage under --fail-under). 2: a case or policy
+    could not be loaded.
+    Example:
+      pos test
+      pos test cases/arkansas --format junit > report.xml
+      pos test --coverage --fail-under 90
+      pos test --update cases/arkansas/new-case.pos && git diff
+    """
+    from . import coverage, runner
+
+    try:
+        suite = runner.run_suite(paths or ["cases"], settings=_settings(settings))
+        if update:
+            changed = [r.case.file for r in suite.results if runner.update_expectations(r)]
+            click.echo("".join(f"updated {f}\n" for f in changed) or "every expect block already matches\n", nl=False)
+            suite = runner.run_suite(paths or ["cases"], settings=_settings(settings))
+        cov = coverage.measure([r.case for r in suite.results], _settings(settings)) if with_coverage else None
+    except PosError as err:
+        _fail(err)
+    if fmt == "json":
+        doc = runner.json_report(suite)
+        if cov is not None:
+            doc["coverage"] = {j: {"rules": c.rule_percent, "boundaries": c.boundary_percent,
+                                   "by_id": {k: {"fired": v[0], "boundaries_covered": v[1], "boundaries": v[2]}
+                                             for k, v in c.by_id().items()}} for j, c in cov.items()}
+        import json
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    elif fmt == "junit":
+        click.echo(runner.junit_report(suite), nl=False)
+    else:
+        click.echo(runner.text_report(suite), nl=False)
+        if cov is not None:
+            click.echo(coverage.report(cov), nl=False)
+    code = suite.exit_code
+    if code == 0 and cov is not None and fail_under is not None and any(
+            c.rule_percent < fail_under or c.boundary_percent < fail_under for c in cov.values()):
+        click.echo(f"coverage under {fail_under}%", err=True)
+        code = 1
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--write", "write_to", type=click.Path(dir_okay=False), default=None,
+              help="Write the catalog as Markdown to this file (docs/rules.md).")
+@click.argument("jurisdiction", nargs=-1)
+def rules(write_to, jurisdiction):
+    """Print the rule catalog: id, citation, sentence, parameters used, file:line.
+
+    \b
+    Example:
+      pos rules arkansas
+      pos rules --write docs/rules.md
+    """
+    from . import catalog
+
+    try:
+        if write_to:
+            from pathlib import Path
+            Path(write_to).write_text(catalog.markdown(list(jurisdiction) or None), encoding="utf-8")
+            click.echo(f"wrote {write_to}")
+        else:
+            click.echo(catalog.text(list(jurisdiction) or None), nl=False)
+    except PosError as err:
+        _fail(err)
+
+
+@main.command()
+@click.option("--base", required=True, metavar="REV", help="The git revision to compare the policies with.")
+@click.argument("paths", nargs=-1, type=click.Path())
+def diff(base, paths):
+    """Show which pinned cases change their findings or explanations between the policies at
+    git revision REV and the working tree: run this before proposing a policy edit.
+
+    \b
+    Example:
+      pos diff --base HEAD
+      pos diff --base origin/main cases/arkansas
+    """
+    from . import impact
+    from .check import expand
+
+    try:
+        targets = paths or ["cases"]
+        changes = impact.impact(base, targets)
+    except PosError as err:
+        _fail(err)
+    click.echo(impact.report(base, changes, len(expand(targets))), nl=False)
+    sys.exit(1 if changes else 0)

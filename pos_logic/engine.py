@@ -25,7 +25,7 @@ from clingo import ast
 from .errors import InputError, PosError
 from .facts import Fact, from_case
 from .model import Case
-from .policy import CASE_DOMAIN, FIRED, GLOBAL_FIRED, Policy, _clingo_diagnostic
+from .policy import CASE_DOMAIN, FIRED, GLOBAL_FIRED, PROBE, Policy, _clingo_diagnostic
 
 DEFAULT_CHUNK = 500
 
@@ -60,16 +60,15 @@ def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK,
     return runs
 
 
-def _solve(runs: list[CaseRun], policy: Policy, explain: bool) -> None:
+def answer(runs: list[CaseRun], statements, shows: str) -> list[Symbol]:
+    """Ground `statements` with the facts of `runs` (case i numbered i) and return the shown
+    atoms of the one answer."""
     messages: list[str] = []
     ctl = clingo.Control(["--warn=none"], logger=lambda _c, m: messages.append(m), message_limit=50)
-    statements = policy.statements if explain else policy.plain
     try:
         with ast.ProgramBuilder(ctl) as builder:
             for node in statements:
                 builder.add(node)
-            shows = (f"#show {FIRED}/4. #show {GLOBAL_FIRED}/3." if explain else
-                     " ".join(f"#show {k}/{n}." for k, n in _finding_signatures()))
             ast.parse_string(shows, builder.add)
         with ctl.backend() as backend:
             for number, run in enumerate(runs):
@@ -77,19 +76,23 @@ def _solve(runs: list[CaseRun], policy: Policy, explain: bool) -> None:
                 backend.add_rule([backend.add_atom(Function(CASE_DOMAIN, [case]))])
                 for fact in run.facts:
                     sym = fact.symbol
-                    atom = backend.add_atom(Function(sym.name, [case, *sym.arguments]))
-                    backend.add_rule([atom])
+                    backend.add_rule([backend.add_atom(Function(sym.name, [case, *sym.arguments]))])
         ctl.ground([("base", [])])
     except RuntimeError:
-        raise InputError([_clingo_diagnostic(m, "policy") for m in messages]
-                         or []) if messages else PolicyError("clingo could not ground the policy")
-    symbols: list[Symbol] | None = None
+        if messages:
+            raise InputError([_clingo_diagnostic(m, "policy") for m in messages]) from None
+        raise PolicyError("clingo could not ground the policy") from None
     with ctl.solve(yield_=True) as handle:
         for model in handle:
-            symbols = model.symbols(shown=True)
-            break
-    if symbols is None:
-        raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
+            return model.symbols(shown=True)
+    raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
+
+
+def _solve(runs: list[CaseRun], policy: Policy, explain: bool) -> None:
+    if explain:
+        symbols = answer(runs, policy.statements, f"#show {FIRED}/4. #show {GLOBAL_FIRED}/3.")
+    else:
+        symbols = answer(runs, policy.plain, " ".join(f"#show {k}/{n}." for k, n in _finding_signatures()))
     global_firings = []
     for sym in symbols:
         if sym.name == FIRED:
@@ -105,6 +108,19 @@ def _solve(runs: list[CaseRun], policy: Policy, explain: bool) -> None:
     for run in runs:
         run.firings.sort(key=lambda f: (f.rule, f.head))
         run.global_firings = global_firings
+
+
+def probe(runs: list[CaseRun], policy: Policy, probes: list) -> list[list[Symbol]]:
+    """Extra `_pos_probe(Case, …)` rules (see policy.probe_rule) grounded with the policy;
+    the probe atoms each case yields, without the case argument."""
+    symbols = answer(runs, [*policy.plain, *probes], f"#show {PROBE}/2.")
+    out: list[list[Symbol]] = [[] for _ in runs]
+    for sym in symbols:
+        case, tag = sym.arguments
+        out[case.number].append(tag)
+    for found in out:
+        found.sort()
+    return out
 
 
 def _finding_signatures():

@@ -2,7 +2,9 @@
 
 An expectation names a finding by kind and the start of its arguments (`document PCS-D` matches
 document(A, "PCS-D", legal_attachment)); `not` pins its absence, `KIND none` pins that no
-finding of that kind is derived, and `because ID` pins a rule among those that derive it.
+finding of that kind is derived, `KIND only a, b` pins exactly these, and `because ID ID`
+pins the rules that derive it: the set must be the same, so a changed reason fails even when
+the outcome does not.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ def compare(case: Case, findings: list[Finding]) -> list[Miss]:
     for e in case.expectations:
         wanted = " ".join(e.key)
         hits = [f for f in findings if _matches(e, f)]
+        if e.mode == "only":
+            others = [f for f in findings if f.kind == e.kind and not any(_matches(o, f) for o in _group(case, e))
+                      and (e.agreement is None or f.agreement_title == e.agreement)]
+            if others and e is _group(case, e)[0]:
+                misses.append(Miss(e, f"expected only the {e.kind}s listed, also derived: "
+                                      + ", ".join(f"{f.label} [{', '.join(f.rule_ids)}]" for f in others)))
         if e.mode == "none":
             found = [f for f in findings if f.kind == e.kind
                      and (e.agreement is None or f.agreement_title == e.agreement)]
@@ -46,11 +54,16 @@ def compare(case: Case, findings: list[Finding]) -> list[Miss]:
             misses.append(Miss(e, f"expected {e.kind} {wanted}, not derived"))
         elif e.because:
             ids = {i for f in hits for i in f.rule_ids}
-            lost = [b for b in e.because if b not in ids]
-            if lost:
-                misses.append(Miss(e, f"expected {e.kind} {wanted} because {', '.join(lost)}; "
-                                      f"derived because {', '.join(sorted(ids))}"))
+            if ids != set(e.because):
+                misses.append(Miss(e, f"expected {e.kind} {wanted} because {' '.join(e.because)}; "
+                                      f"derived because {' '.join(sorted(ids))}"))
     return misses
+
+
+def _group(case: Case, e: Expectation) -> list[Expectation]:
+    """The lines of one `KIND only …` statement."""
+    return [o for o in case.expectations if o.mode == "only" and o.kind == e.kind
+            and o.agreement == e.agreement and o.span == e.span]
 
 
 def diff_text(case: Case, findings: list[Finding], misses: list[Miss]) -> str:

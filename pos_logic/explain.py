@@ -97,6 +97,7 @@ class Finding:
     label: str
     detail: str | None
     derivations: list[Derivation]
+    args: tuple[Symbol, ...] = ()
 
     @property
     def rule_ids(self) -> list[str]:
@@ -182,7 +183,7 @@ class _Explainer:
             derivations = [self.derivation(head, f, ()) for f in firings]
             derivations.sort(key=lambda d: (d.rule.annotations.get("id", ""), d.rule.index))
             out.append(Finding(head.name, number, self.titles.get(number, str(agreement)), key, label,
-                               detail, derivations))
+                               detail, derivations, tuple(args)))
         order = {k: i for i, k in enumerate(FINDING_KINDS)}
         out.sort(key=lambda f: (order[f.kind], f.agreement, f.key))
         return out

@@ -55,7 +55,8 @@ class Entity:
 class Expectation:
     """One line of an `expect` block.
 
-    mode: "present" (the finding must be derived), "absent" (`not …`), "none" (`kind none`).
+    mode: "present" (the finding must be derived), "absent" (`not …`), "none" (`kind none`),
+    "only" (`kind only a, b`: these must be derived and no other of that kind).
     key: the finding's arguments as the user wrote them (a prefix is enough), empty for "none".
     because: rule ids that must be among those deriving the finding.
     agreement: the agreement the line is about (its title), or None for any agreement.

@@ -35,6 +35,7 @@ CASE_VAR = "POS_Case"
 FIRED = "_pos_fired"
 GLOBAL_FIRED = "_pos_gfired"
 CASE_DOMAIN = "_pos_case"
+PROBE = "_pos_probe"
 #: facts every case has, whatever its schema
 HEADER_FACTS = ("agreement", "agreement_type", "name", "given", "as_of", "setting")
 FINDING_ANNOTATIONS = ("id", "cite", "says")
@@ -393,3 +394,25 @@ def _instrument(node: ast.AST, rule: Rule, local: set[str]) -> list[ast.AST]:
     rederive = ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(derived)),
                         [ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_body))])
     return [record, rederive]
+
+
+def probe_rule(policy: Policy, rule: Rule, body: list, tag) -> ast.AST:
+    """`_pos_probe(Case, (Tag, Vars)) :- Body.` with Body some of `rule`'s body literals,
+    threaded like the rule itself: for why-not and boundary coverage, which look at what the
+    case offers a rule even where the rule does not fire."""
+    node = rule.node
+    loc = node.location
+    partial = node.update(body=body)
+    threaded = _thread(partial, set(policy.local))
+    names = [v for v in _global_variables(partial.update(head=ast.Literal(
+        loc, ast.Sign.NoSign, ast.SymbolicAtom(ast.Function(loc, "x", [], 0)))))]
+    variables = ast.Function(loc, "", [ast.Variable(loc, v) for v in names], 0)
+    head = ast.Function(loc, PROBE, [ast.Variable(loc, CASE_VAR), ast.Function(loc, "", [tag, variables], 0)], 0)
+    return threaded.update(head=ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(head)))
+
+
+def probe_variables(rule: Rule, body: list) -> list[str]:
+    """The variables a probe built from `body` reports, in the order probe_rule lists them."""
+    loc = rule.node.location
+    head = ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(ast.Function(loc, "x", [], 0)))
+    return _global_variables(rule.node.update(head=head, body=body))

@@ -115,3 +115,19 @@ def _premise(p: Premise, indent: str, last: bool, lines: list[str]) -> None:
         _derivation(p.derivation, indent + cont, not p.parts, lines)
     for k, part in enumerate(p.parts):
         _premise(part, indent + cont, k == len(p.parts) - 1, lines)
+
+
+def why_not(query: str, attempts) -> str:
+    """The rules that could derive a finding, each condition marked as holding or failing."""
+    if not attempts:
+        return f"{query} is not derived, and no rule derives findings like it.\n"
+    lines = [f"{query} is not derived. Rules that could derive it:"]
+    for attempt in attempts:
+        a = attempt.rule.annotations
+        lines.append(f"  {a.get('id', attempt.rule.head)} · {a.get('cite', '')} · "
+                     f"{attempt.rule.file}:{attempt.rule.line}")
+        if attempt.says:
+            lines.append(f"    {attempt.says}")
+        for c in attempt.conditions:
+            lines.append(f"    {'✓' if c.holds else '✗'} {c.text}")
+    return "\n".join(lines) + "\n"

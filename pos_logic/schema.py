@@ -470,6 +470,10 @@ class _Checker:
         if mode == "present" and len(groups) == 1 and len(groups[0]) == 1 \
                 and groups[0][0].kind == "name" and groups[0][0].value == "none":
             return [Expectation("none", kind_name, (), (), agreement, st.span)]
+        if mode == "present" and groups and groups[0] and groups[0][0].kind == "name" \
+                and groups[0][0].value == "only":
+            groups[0].pop(0)
+            mode = "only"
         if not groups or not any(groups):
             self.fail(st.name_span, f"name the {kind_name}s expected, or write '{kind_name} none'")
             return []

@@ -1,0 +1,143 @@
+"""`pos test --coverage`: which rules the pinned cases make fire, and for every comparison in
+the policies (every threshold), whether the cases sit on both sides of it.
+
+A comparison is probed with the binding conditions of its rule (positive atoms, aggregates,
+assignments): for every way a case satisfies them, the comparison is evaluated, so a case just
+under a threshold counts as the "false" side even though its rule does not fire there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import clingo
+from clingo import Symbol, ast
+from clingo.ast import ASTType
+
+from .engine import CaseRun, probe, run_cases
+from .explain import _describe, _labels, _one_line, _substitute, _term_symbol
+from .model import Case
+from .policy import Policy, Rule, load_policy, probe_rule, probe_variables
+from .whynot import _PY, _binds
+
+
+@dataclass
+class Boundary:
+    """One comparison of one rule, and what the suite showed of it."""
+
+    rule: Rule
+    text: str
+    true_values: set[str] = field(default_factory=set)
+    false_values: set[str] = field(default_factory=set)
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.true_values) and bool(self.false_values)
+
+
+@dataclass
+class Coverage:
+    rules: list[Rule]
+    fired: set[int]
+    boundaries: list[Boundary]
+
+    @property
+    def rule_percent(self) -> float:
+        finding = [r for r in self.rules if r.is_finding]
+        return 100.0 * sum(1 for r in finding if r.index in self.fired) / len(finding) if finding else 100.0
+
+    @property
+    def boundary_percent(self) -> float:
+        b = self.boundaries
+        return 100.0 * sum(1 for x in b if x.covered) / len(b) if b else 100.0
+
+    def by_id(self) -> dict[str, tuple[bool, int, int]]:
+        """Catalog id → (some rule with it fired, boundaries covered, boundaries in all)."""
+        out: dict[str, list] = {}
+        for r in self.rules:
+            if r.is_finding:
+                row = out.setdefault(r.annotations.get("id", r.head), [False, 0, 0])
+                row[0] = row[0] or r.index in self.fired
+        for b in self.boundaries:
+            row = out.setdefault(b.rule.annotations.get("id", b.rule.head), [False, 0, 0])
+            row[1] += b.covered
+            row[2] += 1
+        return {k: tuple(v) for k, v in sorted(out.items())}
+
+
+def measure(cases: list[Case], settings: dict[str, str] | None = None) -> dict[str, Coverage]:
+    """Coverage per jurisdiction over the given cases."""
+    by_jurisdiction: dict[str, list[Case]] = {}
+    for case in cases:
+        by_jurisdiction.setdefault(case.jurisdiction, []).append(case)
+    out = {}
+    for jurisdiction, group in sorted(by_jurisdiction.items()):
+        policy = load_policy(jurisdiction)
+        runs = run_cases(group, policy, settings=settings)
+        fired = {f.rule for run in runs for f in run.firings} | {f.rule for run in runs for f in run.global_firings}
+        out[jurisdiction] = Coverage(policy.rules, fired, _boundaries(runs, policy))
+    return out
+
+
+def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
+    plans, probes = [], []
+    for rule in policy.rules:
+        if not rule.local:
+            continue
+        binding = [lit for lit in rule.node.body if _binds(lit)]
+        comparisons = [lit for lit in rule.node.body if not _binds(lit) and lit.ast_type is ASTType.Literal
+                       and lit.atom.ast_type is ASTType.Comparison]
+        if not comparisons:
+            continue
+        loc = rule.node.location
+        tag = ast.SymbolicTerm(loc, clingo.Number(rule.index))
+        probes.append(probe_rule(policy, rule, binding, tag))
+        plans.append((rule, binding, comparisons))
+    if not plans:
+        return []
+    rows: dict[int, list[tuple[Symbol, ...]]] = {}
+    for found in probe(runs, policy, probes):
+        for sym in found:
+            tag, values = sym.arguments
+            rows.setdefault(tag.number, []).append(tuple(values.arguments))
+    out = []
+    for rule, binding, comparisons in plans:
+        names = probe_variables(rule, binding)
+        labels = _labels(rule.node)
+        for lit in comparisons:
+            boundary = Boundary(rule, _one_line(str(lit)))
+            for row in rows.get(rule.index, []):
+                ground = _substitute(lit, dict(zip(names, row)))
+                terms = [ground.atom.term] + [g.term for g in ground.atom.guards]
+                syms = [_term_symbol(t) for t in terms]
+                if any(s is None for s in syms):
+                    continue
+                holds = all(_PY[g.comparison](syms[i], syms[i + 1]) for i, g in enumerate(ground.atom.guards))
+                if lit.sign != ast.Sign.NoSign:
+                    holds = not holds
+                shown = " vs ".join(_describe(t, s, labels) for t, s in zip(
+                    [lit.atom.term] + [g.term for g in lit.atom.guards], syms))
+                (boundary.true_values if holds else boundary.false_values).add(shown)
+            out.append(boundary)
+    return out
+
+
+def report(coverage: dict[str, Coverage]) -> str:
+    lines = []
+    for jurisdiction, cov in coverage.items():
+        lines.append(f"{jurisdiction}: finding rules fired {cov.rule_percent:.1f}%, "
+                     f"comparisons covered on both sides {cov.boundary_percent:.1f}%")
+        lines.append("  by catalog id (fired · boundaries both sides / all):")
+        for ident, (fired, covered, total) in cov.by_id().items():
+            mark = "✓" if fired and covered == total else "·"
+            lines.append(f"    {mark} {ident:<16} {'fired' if fired else 'NOT FIRED':<9} {covered}/{total}")
+        lines.append("  comparisons:")
+        for b in sorted(cov.boundaries, key=lambda b: (b.rule.file, b.rule.line, b.text)):
+            state = "both sides" if b.covered else "true only" if b.true_values else \
+                "false only" if b.false_values else "never reached"
+            lines.append(f"    {'✓' if b.covered else '✗'} {b.rule.file}:{b.rule.line} "
+                         f"[{b.rule.annotations.get('id', b.rule.head)}] {b.text}: {state}")
+            for label, values in (("true", b.true_values), ("false", b.false_values)):
+                if values:
+                    lines.append(f"        {label}: {', '.join(sorted(values)[:3])}" + (" …" if len(values) > 3 else ""))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,92 @@
+"""`pos test`: pass/fail with diffs, reasons pinned, --update, text/JSON/JUnit, exit codes."""
+
+import json
+import xml.etree.ElementTree as ET
+
+from click.testing import CliRunner
+
+from pos_logic.cli import main
+from pos_logic.load import load_case
+
+CASE = '''case "boundary"
+jurisdiction testland
+contract "C" {{
+    term 2024-01-01 to 2024-12-31
+    compensation {amount}
+}}
+{expect}'''
+
+
+def _case(tmp_path, name, amount, expect=""):
+    path = tmp_path / name
+    path.write_text(CASE.format(amount=amount, expect=expect))
+    return path
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_a_passing_suite_exits_0_and_counts(testland, tmp_path):
+    _case(tmp_path, "a.pos", "$25,000.01", "expect {\n    document F-1 because T-1\n}\n")
+    _case(tmp_path, "b.pos", "$25,000.00", "expect {\n    not document F-1\n}\n")
+    result = _run("test", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.output
+
+
+def test_a_changed_reason_fails_even_when_the_outcome_holds(testland, tmp_path):
+    _case(tmp_path, "a.pos", "$25,000.01", "expect {\n    document F-1 because T-9\n}\n")
+    result = _run("test", str(tmp_path))
+    assert result.exit_code == 1
+    assert "expected document F-1 because T-9; derived because T-1" in result.output
+
+
+def test_only_pins_exactly_the_listed_findings(testland, tmp_path):
+    _case(tmp_path, "a.pos", "$25,000.01", "expect {\n    approval only nobody\n}\n")
+    result = _run("test", str(tmp_path))
+    assert "expected only the approvals listed, also derived: board" in result.output
+
+
+def test_a_case_that_cannot_load_exits_2(testland, tmp_path):
+    (tmp_path / "bad.pos").write_text("jurisdiction testland\ncontract {\n")
+    assert _run("test", str(tmp_path)).exit_code == 2
+
+
+def test_update_rewrites_expect_blocks_that_then_pass(testland, tmp_path):
+    path = _case(tmp_path, "a.pos", "$30,000.00", "# keep this comment\nexpect {\n    document F-2\n}\n")
+    result = _run("test", "--update", str(tmp_path))
+    assert "updated" in result.output
+    text = path.read_text()
+    assert "document only F-1 legal_attachment because T-1" in text
+    assert "violation none" in text and "# keep this comment" in text
+    assert _run("test", str(tmp_path)).exit_code == 0
+    before = path.read_text()
+    _run("test", "--update", str(tmp_path))
+    assert path.read_text() == before  # idempotent
+    assert load_case(path).expectations
+
+
+def test_junit_and_json_reports(testland, tmp_path):
+    _case(tmp_path, "a.pos", "$25,000.01", "expect {\n    document F-2\n}\n")
+    root = ET.fromstring(_run("test", "--format", "junit", str(tmp_path)).output)
+    assert root.get("failures") == "1" and root.find("testcase/failure") is not None
+    doc = json.loads(_run("test", "--format", "json", str(tmp_path)).output)
+    assert doc["failed"] == 1 and doc["cases"][0]["failures"][0]["message"].startswith("expected document F-2")
+
+
+def test_coverage_reports_both_sides_of_a_threshold(testland, tmp_path):
+    _case(tmp_path, "a.pos", "$25,000.01")
+    one_side = _run("test", "--coverage", str(tmp_path)).output
+    assert "total > P: true only" not in one_side  # the text names the comparison as written
+    assert "T > P: true only" in one_side
+    _case(tmp_path, "b.pos", "$25,000.00")
+    both = _run("test", "--coverage", str(tmp_path))
+    assert "T > P: both sides" in both.output
+    assert "total $25,000.00 vs f1 threshold $25,000.00" in both.output
+
+
+def test_fail_under_fails_a_suite_with_thin_coverage(testland, tmp_path):
+    _case(tmp_path, "a.pos", "$25,000.01")
+    assert _run("test", "--coverage", "--fail-under", "100", str(tmp_path)).exit_code == 1
+    assert _run("test", "--coverage", "--fail-under", "10", str(tmp_path)).exit_code == 0
