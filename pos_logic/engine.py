@@ -7,8 +7,8 @@ case text is ever parsed as ASP.
 
     >>> from pos_logic.load import load_case_text
     >>> from pos_logic.policy import load_policy
-    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n compensation $5.00\\n'
-    ...                       ' contractor { entity corporation }\\n}\\n', "a.pos")
+    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n term 2025-07-01 to 2026-06-30\\n'
+    ...     ' compensation $5.00\\n contractor { entity corporation }\\n}\\n', "a.pos")
     >>> [run] = run_cases([case], load_policy("arkansas"))
     >>> any(f.head.name == "total" for f in run.firings)
     True

@@ -7,7 +7,8 @@ becomes entity 2 with `contractor(1, 2)`; a quoted label becomes `name(E, "…")
 has `agreement(E)` and `agreement_type(E, Kind)`; the header gives `as_of(d(Y,M,D))`.
 
     >>> from pos_logic.load import load_case_text
-    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n compensation $5.00\\n}\\n', "a.pos")
+    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n term 2025-07-01 to 2026-06-30\\n'
+    ...     ' compensation $5.00\\n contractor { entity corporation }\\n}\\n', "a.pos")
     >>> [str(f.symbol) for f in from_case(case) if f.symbol.name == "compensation"]
     ['compensation(1,usd(0,5,0))']
 """

@@ -1,7 +1,9 @@
 """Case file → checked `Case`: read, parse, schema-check. The one entry point for case input.
 
-    >>> load_case_text('jurisdiction arkansas\\ncontract "A" {\\n compensation $5.00\\n}\\n', "a.pos").title
-    'a.pos'
+    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n term 2025-07-01 to 2026-06-30\\n'
+    ...     ' compensation $5.00\\n contractor { entity corporation }\\n}\\n', "a.pos")
+    >>> case.title, case.agreements[0].title
+    ('a.pos', 'A')
 """
 
 from __future__ import annotations
