@@ -176,6 +176,7 @@ class _SchemaReader:
 
     def read(self) -> Schema:
         raw = self.raw
+        self.resolve_extends(raw["blocks"])
         forms = {str(k): str(v) for k, v in raw.get("forms", {}).items()}
         blocks = {name: self.block(name, spec) for name, spec in raw.get("blocks", {}).items()}
         agreements = tuple(raw.get("agreements", ()))
@@ -194,6 +195,29 @@ class _SchemaReader:
             raise InputError(self.errors)
         return Schema(raw.get("jurisdiction", self.path.parent.name), raw.get("title", ""),
                       agreements, blocks, forms, self.path)
+
+    def resolve_extends(self, blocks: dict) -> None:
+        """`extends = "contract"`: a block starts with another block's attributes and children
+        and adds or overrides its own, so agreement kinds share their vocabulary."""
+        done: set[str] = set()
+
+        def resolve(name: str, chain: tuple[str, ...]) -> None:
+            spec = blocks[name]
+            base = spec.get("extends")
+            if base is None or name in done:
+                done.add(name)
+                return
+            if base not in blocks or base in chain:
+                self.fail(f"blocks.{name}.extends", f"'{base}' is not a block it can extend")
+                spec.pop("extends")
+                return
+            resolve(base, (*chain, name))
+            for section in ("attributes", "children"):
+                spec[section] = {**blocks[base].get(section, {}), **spec.get(section, {})}
+            done.add(name)
+
+        for name in list(blocks):
+            resolve(name, ())
 
     def block(self, name: str, spec: dict) -> BlockSpec:
         attrs = {a: self.attribute(f"blocks.{name}.attributes.{a}", a, s)
