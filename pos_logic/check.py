@@ -30,10 +30,17 @@ class CaseResult:
 
 
 def expand(paths) -> list[Path]:
-    """Files as given, folders as every *.pos below them, in sorted order."""
+    """Files as given, folders as every *.pos below them, in sorted order. A folder without
+    cases is an input error: a check pointed at the wrong place must not pass."""
     out: list[Path] = []
     for p in map(Path, paths):
-        out.extend(sorted(p.rglob("*.pos")) if p.is_dir() else [p])
+        if p.is_dir():
+            found = sorted(p.rglob("*.pos"))
+            if not found:
+                raise InputError([Diagnostic(str(p), 1, 1, "no case files (*.pos) in this folder")])
+            out.extend(found)
+        else:
+            out.append(p)
     return out
 
 

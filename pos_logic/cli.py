@@ -26,7 +26,7 @@ def _fail(err: PosError) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pos-logic")
-@click.option("--policies", type=click.Path(file_okay=False), envvar=POLICIES_ENV,
+@click.option("--policies", type=click.Path(exists=True, file_okay=False), envvar=POLICIES_ENV,
               help="Policy folder to use instead of the bundled policies/.")
 def main(policies) -> None:
     """pos-logic: what the law requires of a purchase-of-service contract, and why.
@@ -106,6 +106,9 @@ def explain(file, finding, settings, why_not):
     except PosError as err:
         _fail(err)
     chosen = [f for f in result.findings if finding is None or _picks(finding, f)]
+    if not result.findings:
+        click.echo(f"{file}: the case has no findings to explain", err=True)
+        sys.exit(0)
     if not chosen:
         names = sorted({f"{f.kind} {f.label}" for f in result.findings})
         click.echo(f"no finding matches {finding!r}; the case has: " + "; ".join(names), err=True)
@@ -141,7 +144,8 @@ def _picks(query: str, f) -> bool:
 
 @main.command()
 @click.argument("file", type=click.Path())
-def facts(file):
+@_SET
+def facts(file, settings):
     """Print a case's facts as ASP, to run the policies under plain clingo.
 
     \b
@@ -153,7 +157,7 @@ def facts(file):
         case = load_case(file)
     except PosError as err:
         _fail(err)
-    for fact in from_case(case):
+    for fact in from_case(case, _settings(settings)):
         click.echo(f"{fact.symbol}.  % {fact.span.file}:{fact.span.line}")
 
 

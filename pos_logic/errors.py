@@ -66,7 +66,7 @@ class Diagnostic:
     def with_source(self, text: str | None) -> "Diagnostic":
         if text is None or self.source_line is not None:
             return self
-        rows = text.splitlines()
+        rows = text.split("\n")
         if 1 <= self.line <= len(rows):
             return Diagnostic(self.file, self.line, self.column, self.message, self.expected,
                               self.hint, rows[self.line - 1], self.width)

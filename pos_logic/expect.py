@@ -25,7 +25,12 @@ def _matches(e: Expectation, f: Finding) -> bool:
     if f.kind != e.kind or (e.agreement is not None and f.agreement_title != e.agreement):
         return False
     key = [k.lower() for k in f.key]
-    return [k.lower() for k in e.key] == key[: len(e.key)]
+    want = [k.lower() for k in e.key]
+    if len(want) > len(key):
+        return False
+    # the last word may name a compound finding without its arguments: missing_document
+    return want[:-1] == key[:len(want) - 1] and (want[-1] == key[len(want) - 1]
+                                                   or key[len(want) - 1].startswith(want[-1] + "("))
 
 
 def compare(case: Case, findings: list[Finding]) -> list[Miss]:
@@ -72,9 +77,10 @@ def diff_text(case: Case, findings: list[Finding], misses: list[Miss]) -> str:
     for m in misses:
         lines.append(f"  line {m.expectation.span.line}: {m.message}")
     lines.append("  derived:")
+    several = len(case.agreements) > 1
     for f in findings:
         lines.append(f"    {f.kind} {f.label}" + (f" ({f.detail})" if f.detail else "")
-                     + f"  [{', '.join(f.rule_ids)}]")
+                     + f"  [{', '.join(f.rule_ids)}]" + (f"  in \"{f.agreement_title}\"" if several else ""))
     if not findings:
         lines.append("    (nothing)")
     return "\n".join(lines)

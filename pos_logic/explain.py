@@ -384,9 +384,11 @@ def _atom_text(sym: Symbol) -> str:
     return f"{sym.name}({', '.join(format_symbol(a) if value_from_symbol(a) is not None else str(a) for a in sym.arguments)})"
 
 
-def _fill(template: str, binding: dict[str, Symbol]) -> str:
+def _fill(template: str, binding: dict[str, Symbol], unbound: str | None = None) -> str:
+    """A `says` sentence with {Var} replaced by values; unbound ones by `unbound` if given."""
     return re.sub(r"\{([A-Z_][A-Za-z0-9_]*)\}",
-                  lambda m: format_symbol(binding[m.group(1)]) if m.group(1) in binding else m.group(0),
+                  lambda m: format_symbol(binding[m.group(1)]) if m.group(1) in binding
+                  else m.group(0) if unbound is None else unbound,
                   template)
 
 

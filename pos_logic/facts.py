@@ -71,8 +71,7 @@ def from_case(case: Case, settings: dict[str, str] | None = None) -> list[Fact]:
             facts.append(Fact(Function("setting", [asp_constant(name), asp_constant(value)]),
                               Span("--set", 1, 1)))
     if case.as_of is not None:
-        line = next((i + 1 for i, row in enumerate(case.text.splitlines()) if row.strip().startswith("as_of")), 1)
-        facts.append(Fact(Function("as_of", [date_to_symbol(case.as_of)]), Span(case.file, line, 1)))
+        facts.append(Fact(Function("as_of", [date_to_symbol(case.as_of)]), case.as_of_span))
     for agreement in case.agreements:
         ident = Number(agreement.id)
         facts.append(Fact(Function("agreement", [ident]), agreement.span))

@@ -81,11 +81,13 @@ class Case:
     text: str
     #: `setting NAME VALUE` lines: the interpretive readings this case asks for
     settings: tuple[tuple[Value, Value], ...] = ()
+    #: where the `as_of` date was written
+    as_of_span: Span | None = None
 
     def entities(self):
         for agreement in self.agreements:
             yield from agreement.walk()
 
     def source_line(self, line: int) -> str:
-        rows = self.text.splitlines()
-        return rows[line - 1].strip() if 1 <= line <= len(rows) else ""
+        rows = self.text.split("\n")
+        return rows[line - 1].strip("\r\t \f") if 1 <= line <= len(rows) else ""

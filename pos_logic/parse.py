@@ -44,7 +44,7 @@ def read_case_file(path: str | Path) -> str:
     except OSError as exc:
         raise InputError([Diagnostic(str(path), 1, 1, f"cannot read file: {exc.strerror}")]) from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a BOM (as Notepad writes) is not part of the text
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1

@@ -39,6 +39,13 @@ TYPES = {
 _SYNTAX_KIND = {"money": "money", "percent": "percent", "date": "date", "period": "period",
                 "int": "number", "string": "string"}
 _ASP_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_BLOCK_KEYS = ("about", "label", "head", "attributes", "children", "extends")
+_ATTRIBUTE_KEYS = ("type", "values", "fields", "many", "required", "fact", "about")
+_CHILD_KEYS = ("block", "many", "required", "fact", "about")
+_TOP_KEYS = ("jurisdiction", "title", "agreements", "forms", "blocks")
+#: predicates a case fact may not be named after: the engine's own facts and the findings
+RESERVED_FACTS = frozenset({"agreement", "agreement_type", "name", "given", "as_of", "setting",
+                            *FINDING_KINDS})
 HEADER = ("case", "jurisdiction", "as_of", "setting", "expect")
 
 
@@ -176,6 +183,11 @@ class _SchemaReader:
 
     def read(self) -> Schema:
         raw = self.raw
+        self.keys("schema", raw, _TOP_KEYS)
+        declared = raw.get("jurisdiction", self.path.parent.name)
+        if declared != self.path.parent.name:
+            self.fail("jurisdiction", f"says '{declared}' but the folder is '{self.path.parent.name}': "
+                                      "they must be the same")
         self.resolve_extends(raw["blocks"])
         forms = {str(k): str(v) for k, v in raw.get("forms", {}).items()}
         blocks = {name: self.block(name, spec) for name, spec in raw.get("blocks", {}).items()}
@@ -219,7 +231,17 @@ class _SchemaReader:
         for name in list(blocks):
             resolve(name, ())
 
+    def keys(self, where: str, spec: dict, allowed: tuple[str, ...]) -> None:
+        for key in spec:
+            if key not in allowed:
+                hint = closest(key, allowed)
+                self.fail(f"{where}.{key}", f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")
+                          + f"; the keys here are {', '.join(allowed)}")
+
     def block(self, name: str, spec: dict) -> BlockSpec:
+        self.keys(f"blocks.{name}", spec, _BLOCK_KEYS)
+        for c, s in spec.get("children", {}).items():
+            self.keys(f"blocks.{name}.children.{c}", s, _CHILD_KEYS)
         attrs = {a: self.attribute(f"blocks.{name}.attributes.{a}", a, s)
                  for a, s in spec.get("attributes", {}).items()}
         children = {}
@@ -233,6 +255,7 @@ class _SchemaReader:
         return BlockSpec(name, label, spec.get("head"), attrs, children, spec.get("about", ""))
 
     def attribute(self, where: str, name: str, spec: dict) -> AttributeSpec:
+        self.keys(where, spec, _ATTRIBUTE_KEYS)
         raw_fields = spec.get("fields") or [{"name": name, **{k: spec[k] for k in ("type", "values") if k in spec}}]
         fields = []
         for f in raw_fields:
@@ -252,6 +275,9 @@ class _SchemaReader:
     def asp_name(self, where: str, fact: str) -> None:
         if not _ASP_NAME.fullmatch(fact):
             self.fail(where, f"fact name '{fact}' must be lower_snake_case")
+        elif fact in RESERVED_FACTS:
+            self.fail(where, f"fact name '{fact}' is reserved (the engine's own facts and the finding "
+                             "kinds); give it another name with fact = \"…\"")
 
     def check_fact_arities(self, blocks: dict[str, BlockSpec]) -> None:
         arity: dict[str, tuple[int, str]] = {}
@@ -316,11 +342,15 @@ class _Checker:
             self.fail(Span(self.filename, 1, 1),
                       f"the case has no agreement: add a block like '{schema.agreements[0]} \"name\" {{ … }}'")
         titles = [a.title for a in agreements]
+        for i, a in enumerate(agreements):
+            if a.label is not None and a.title in titles[:i]:
+                self.fail(a.label.span, f"two agreements are called \"{a.title}\": give each its own name, "
+                                        "so findings and expectations can tell them apart")
         expectations = [e for st in expectation_stmts for e in self.expectations(st, titles)]
         self.done()
         return Case(self.filename, title.value if title else self.filename, schema.jurisdiction,
                     as_of.value if as_of else None, tuple(agreements), tuple(expectations), self.text,
-                    tuple(settings))
+                    tuple(settings), as_of.span if as_of else None)
 
     def setting(self, st: Statement, earlier: list) -> list[tuple[Value, Value]]:
         """`setting NAME VALUE`: which the policy knows is checked against the policy."""

@@ -134,7 +134,7 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
             else:
                 break
         if k_ok < len(binding):
-            attempt = Attempt(rule, says=rule.annotations.get("says", ""))
+            attempt = Attempt(rule, says=_fill(rule.annotations.get("says", ""), {}, "…"))
             prefix_rows = by_prefix.get((rule.index, k_ok), [()])
             names = probe_variables(rule, binding[:k_ok]) if k_ok else []
             bound = dict(zip(names, prefix_rows[0])) if prefix_rows else {}
@@ -152,7 +152,7 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
             if head_sym is not None and [key_text(a).lower() for a in head_sym.arguments[1:len(key) + 1]] \
                     != [k.lower() for k in key]:
                 continue
-            attempt = Attempt(rule, says=_fill(rule.annotations.get("says", ""), bound))
+            attempt = Attempt(rule, says=_fill(rule.annotations.get("says", ""), bound, "…"))
             for lit in binding:
                 attempt.conditions.append(Condition(True, _pretty(_substitute(lit, bound))))
             for lit in checks:

@@ -120,3 +120,27 @@ def test_every_help_says_what_it_does_with_an_example(command):
     result = _run(*command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.output
+
+
+def test_a_folder_without_cases_is_an_input_error_not_a_pass(testland, tmp_path):
+    (tmp_path / "empty").mkdir()
+    for command in ("check", "test"):
+        result = _run(command, str(tmp_path / "empty"))
+        assert result.exit_code == 2 and "no case files" in result.output
+
+
+def test_a_missing_policies_folder_is_a_usage_error(tmp_path):
+    result = _run("--policies", str(tmp_path / "nowhere"), "check", "x.pos")
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_not_with_a_bare_name_matches_a_compound_finding(testland, tmp_path):
+    path = _write(tmp_path, on_file="", extra="expect {\n  not violation missing_document\n}\n")
+    result = _run("check", path)
+    assert "expected no violation missing_document, derived by POS-FILE-01" in result.output
+
+
+def test_the_as_of_fact_points_at_its_own_line(testland, tmp_path):
+    path = tmp_path / "a.pos"
+    path.write_text('case "x"\njurisdiction testland; as_of 2025-05-20\ncontract "C" {\n compensation $1.00\n}\n')
+    assert f"as_of(d(2025,5,20)).  % {path}:2" in _run("facts", str(path)).output

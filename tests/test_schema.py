@@ -34,3 +34,28 @@ def test_extending_an_unknown_block_is_refused(testland):
     with pytest.raises(InputError) as err:
         load_schema("testland")
     assert "'contrct' is not a block it can extend" in err.value.diagnostics[0].message
+
+
+def test_a_misspelt_schema_key_is_refused_with_a_suggestion(testland):
+    (testland / "testland" / "extra.toml").write_text('[blocks.contract]\nattributes.division = { type = "string", requird = true }\n')
+    with pytest.raises(InputError) as err:
+        load_schema("testland")
+    assert "unknown key 'requird' (did you mean 'required'?)" in err.value.diagnostics[0].message
+
+
+@pytest.mark.parametrize("fact", ["violation", "name", "given", "agreement"])
+def test_a_case_fact_may_not_take_a_reserved_name(testland, fact):
+    (testland / "testland" / "extra.toml").write_text(
+        f'[blocks.contract]\nattributes.x = {{ type = "string", fact = "{fact}" }}\n')
+    with pytest.raises(InputError) as err:
+        load_schema("testland")
+    assert "is reserved" in err.value.diagnostics[0].message
+
+
+def test_two_agreements_may_not_share_a_title(testland):
+    from pos_logic.load import load_case_text
+    text = 'jurisdiction testland\ncontract "A" {\n compensation $1.00\n}\ncontract "A" {\n compensation $2.00\n}\n'
+    with pytest.raises(InputError) as err:
+        load_case_text(text, "t.pos")
+    [d] = err.value.diagnostics
+    assert (d.line, "two agreements are called") == (5, d.message[:25])
