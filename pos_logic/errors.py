@@ -63,10 +63,12 @@ class Diagnostic:
             lines.append("    expected: " + ", ".join(self.expected))
         return "\n".join(lines)
 
-    def with_source(self, text: str | None) -> "Diagnostic":
+    def with_source(self, text: str | list[str] | None) -> "Diagnostic":
+        """This diagnostic with the line it points at; many diagnostics of one file should
+        share one split of its text (`with_sources`)."""
         if text is None or self.source_line is not None:
             return self
-        rows = text.split("\n")
+        rows = text.split("\n") if isinstance(text, str) else text
         if 1 <= self.line <= len(rows):
             return Diagnostic(self.file, self.line, self.column, self.message, self.expected,
                               self.hint, rows[self.line - 1], self.width)
@@ -88,6 +90,12 @@ class InputError(PosError):
 
     def render(self) -> str:
         return "\n".join(d.render() for d in sorted_diagnostics(self.diagnostics))
+
+
+def with_sources(diags: Iterable[Diagnostic], text: str) -> list[Diagnostic]:
+    """Every diagnostic of one file with its source line (the text is split once)."""
+    rows = text.split("\n")
+    return [d.with_source(rows) for d in diags]
 
 
 def sorted_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import Diagnostic, InputError, Span
+from .errors import Diagnostic, InputError, Span, with_sources
 from .resources import grammar_path
 from .syntax import Statement, Value
 from .values import MAX_CENTS, MAX_INT, Money, Percent
@@ -48,7 +48,8 @@ def read_case_file(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before[before.rfind(b"\n") + 1:]
+        column = len(line_start.decode("utf-8", errors="replace")) + 1  # characters, not bytes
         raise InputError([Diagnostic(
             str(path), line, column,
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]) from None
@@ -82,11 +83,11 @@ def parse_text(text: str, filename: str) -> tuple[Statement, ...]:
         record(err)
         tree = None
     if syntax_errors:
-        raise InputError([d.with_source(text) for d in syntax_errors])
+        raise InputError(with_sources(syntax_errors, text))
     builder = _Builder(filename)
     statements = builder.transform(tree)
     if builder.errors:
-        raise InputError([d.with_source(text) for d in builder.errors])
+        raise InputError(with_sources(builder.errors, text))
     return statements
 
 
@@ -118,8 +119,8 @@ def _diagnostic(err: UnexpectedInput, filename: str, text: str) -> Diagnostic:
 
 
 def _end_position(text: str) -> tuple[int, int]:
-    rows = text.rstrip("\n").split("\n")
-    return len(rows), len(rows[-1]) + 1
+    rows = text.rstrip("\r\n").split("\n")
+    return len(rows), len(rows[-1].rstrip("\r")) + 1
 
 
 def _span(filename: str, meta_or_token) -> Span:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import Diagnostic, InputError, Span, closest
+from .errors import Diagnostic, InputError, Span, closest, with_sources
 from .model import FINDING_KINDS, Attribute, Case, Entity, Expectation
 from .resources import policies_root
 from .syntax import Statement, Value
@@ -306,7 +306,7 @@ class _Checker:
 
     def done(self):
         if self.errors:
-            raise InputError([d.with_source(self.text) for d in self.errors])
+            raise InputError(with_sources(self.errors, self.text))
 
     # -- header -------------------------------------------------------------------------------
     def case(self, statements: tuple[Statement, ...]) -> Case:
@@ -509,6 +509,9 @@ class _Checker:
 
     def expect_line(self, st: Statement, agreement: str | None) -> list[Expectation]:
         mode, groups = "present", [list(g) for g in st.groups]
+        if st.block is not None:
+            self.fail(st.name_span, f"an expect line takes no block: write '{st.name} …' on one line")
+            return []
         kind_name, kind_span = st.name, st.name_span
         if st.name == "not":
             mode = "absent"
@@ -517,6 +520,7 @@ class _Checker:
                 return []
             first = groups[0].pop(0)
             kind_name, kind_span = first.value, first.span
+            groups = [g for g in groups if g]
         if kind_name not in FINDING_KINDS:
             self.fail(kind_span, f"'{kind_name}' is not a kind of finding", closest(kind_name, FINDING_KINDS),
                       FINDING_KINDS)
