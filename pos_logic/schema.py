@@ -520,7 +520,9 @@ class _Checker:
                 return []
             first = groups[0].pop(0)
             kind_name, kind_span = first.value, first.span
-            groups = [g for g in groups if g]
+            if not groups[0] and len(groups) > 1:
+                self.fail(first.span, f"write 'not {first.value} <finding>' with no comma after the kind")
+                return []
         if kind_name not in FINDING_KINDS:
             self.fail(kind_span, f"'{kind_name}' is not a kind of finding", closest(kind_name, FINDING_KINDS),
                       FINDING_KINDS)
