@@ -88,8 +88,15 @@ class InputError(PosError):
     def __post_init__(self) -> None:
         super().__init__(self.render())
 
+    #: more problems than this in one report are counted, not printed
+    SHOWN = 100
+
     def render(self) -> str:
-        return "\n".join(d.render() for d in sorted_diagnostics(self.diagnostics))
+        diags = sorted_diagnostics(self.diagnostics)
+        text = "\n".join(d.render() for d in diags[: self.SHOWN])
+        if len(diags) > self.SHOWN:
+            text += f"\n… and {len(diags) - self.SHOWN} more problems"
+        return text
 
 
 def with_sources(diags: Iterable[Diagnostic], text: str) -> list[Diagnostic]:

@@ -192,12 +192,14 @@ class _Builder(Transformer):
 
     def _date(self, tok: Token):
         try:
-            y, m, d = (int(p) for p in str(tok).split("-"))
-            if len(str(tok).split("-")[0]) != 4:
+            parts = str(tok).split("-")
+            if [len(p) for p in parts] != [4, 2, 2]:
                 raise ValueError
+            y, m, d = (int(p) for p in parts)
             return dt.date(y, m, d)
         except ValueError:
-            self._fail(tok, f"{tok} is not a real date (write YYYY-MM-DD)")
+            self._fail(tok, f"{tok} is not a date written YYYY-MM-DD, like 2025-07-01" if len(str(tok)) != 10
+                       else f"{tok} is not a real date")
             return dt.date(1970, 1, 1)
 
     def date(self, meta, children):

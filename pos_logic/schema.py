@@ -401,7 +401,13 @@ class _Checker:
         elif values:
             self.fail(values[0].span, f"'{st.name}' takes no value here")
         seen: dict[str, Statement] = {}
+        hinted: set[str | None] = set()  # names a "did you mean" already offered
         for inner in st.block or ():
+            run_on = [v for g in inner.groups for v in g[1:] if v.kind == "name" and v.value in spec.names()]
+            if inner.name in spec.attributes and run_on and not spec.attributes[inner.name].many:
+                self.fail(run_on[0].span, f"'{inner.name}' takes one value; to write several attributes on "
+                          f"one line separate them with ';' ({inner.name} …; {run_on[0].value} …)")
+                continue
             if inner.name in spec.attributes:
                 aspec = spec.attributes[inner.name]
                 if inner.block is not None:
@@ -424,14 +430,15 @@ class _Checker:
                 seen[inner.name] = inner
                 children.append(self.entity(inner, schema.blocks[cspec.block], schema))
             else:
-                self.fail(inner.name_span, f"unknown attribute '{inner.name}' in {spec.name}",
-                          closest(inner.name, spec.names()))
+                hint = closest(inner.name, spec.names())
+                hinted.add(hint)
+                self.fail(inner.name_span, f"unknown attribute '{inner.name}' in {spec.name}", hint)
         for name, aspec in spec.attributes.items():
-            if aspec.required and name not in attributes:
+            if aspec.required and name not in attributes and name not in hinted:
                 self.fail(st.name_span, f"{spec.name} {_quoted(label)}has no '{name}' "
                           f"({aspec.fields[0].describe() if len(aspec.fields) == 1 else 'required'})")
         for name, cspec in spec.children.items():
-            if cspec.required and name not in seen:
+            if cspec.required and name not in seen and name not in hinted:
                 self.fail(st.name_span, f"{spec.name} {_quoted(label)}has no '{name}' block")
         ordered = tuple(attributes[a] for a in sorted(attributes))
         return Entity(ident, st.name, spec.name, label, ordered, tuple(children), st.span)

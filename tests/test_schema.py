@@ -59,3 +59,26 @@ def test_two_agreements_may_not_share_a_title(testland):
         load_case_text(text, "t.pos")
     [d] = err.value.diagnostics
     assert (d.line, "two agreements are called") == (5, d.message[:25])
+
+
+def _errors(text):
+    from pos_logic.load import load_case_text
+    with pytest.raises(InputError) as err:
+        load_case_text(text, "t.pos")
+    return err.value.diagnostics
+
+
+def test_a_misspelt_required_attribute_is_one_problem_not_two(testland):
+    [d] = _errors('jurisdiction testland\ncontract "C" {\n compensaton $1.00\n}\n')
+    assert d.hint == "compensation"
+
+
+def test_attributes_run_together_on_one_line_get_a_hint_about_semicolons(testland):
+    diags = _errors('jurisdiction testland\ncontract "C" {\n compensation $1.00\n contractor { entity corporation share 5% }\n}\n')
+    assert any("separate them with ';'" in d.message for d in diags)
+
+
+@pytest.mark.parametrize("date", ["2025-7-1", "2025-07-1", "20255-01-01"])
+def test_dates_are_written_with_four_two_and_two_digits(testland, date):
+    diags = _errors(f'jurisdiction testland\ncontract "C" {{\n compensation $1.00\n term {date} to 2026-01-01\n}}\n')
+    assert any("YYYY-MM-DD" in d.message or "not a" in d.message for d in diags)
