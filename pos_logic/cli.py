@@ -263,3 +263,33 @@ def diff(base, paths):
         _fail(err)
     click.echo(impact.report(base, changes, len(expand(targets))), nl=False)
     sys.exit(1 if changes else 0)
+
+
+@main.command("lint")
+@click.argument("policies", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("-j", "--jurisdiction", multiple=True, help="Lint only this jurisdiction (with policies/common).")
+@click.option("--coverage", "coverage_table", type=click.Path(dir_okay=False),
+              help="The coverage table every finding id must appear in (default: docs/coverage.md).")
+def lint_command(policies, jurisdiction, coverage_table):
+    """Check rule files for the mistakes a policy editor makes: findings without id, citation
+    or sentence; duplicate ids; parameters used but undefined or defined twice for a date;
+    predicates used but never defined; unsafe variables and syntax errors at their line;
+    #script and other code; ids the coverage table does not know.
+
+    \b
+    Exit 0: no errors (warnings may be printed). 2: errors.
+    Example:
+      pos lint
+      pos lint policies -j arkansas
+    """
+    from pathlib import Path
+
+    from .lint import is_warning, lint
+
+    found = lint(Path(policies) if policies else None, list(jurisdiction) or None,
+                 Path(coverage_table) if coverage_table else None)
+    if found:
+        click.echo(InputError(found).render(), err=True)
+    errors = [d for d in found if not is_warning(d)]
+    click.echo(f"{len(errors)} error(s), {len(found) - len(errors)} warning(s)", err=True)
+    sys.exit(2 if errors else 0)

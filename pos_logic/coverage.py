@@ -15,10 +15,10 @@ from clingo import Symbol, ast
 from clingo.ast import ASTType
 
 from .engine import CaseRun, probe, run_cases
-from .explain import _describe, _labels, _one_line, _substitute, _term_symbol
+from .ground import describe, one_line, substitute, term_symbol, variable_labels
 from .model import Case
 from .policy import Policy, Rule, load_policy, probe_rule, probe_variables
-from .whynot import _PY, _binds
+from .whynot import HOLDS, binds
 
 
 @dataclass
@@ -84,8 +84,8 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
     for rule in policy.rules:
         if not rule.local:
             continue
-        binding = [lit for lit in rule.node.body if _binds(lit)]
-        comparisons = [lit for lit in rule.node.body if not _binds(lit) and lit.ast_type is ASTType.Literal
+        binding = [lit for lit in rule.node.body if binds(lit)]
+        comparisons = [lit for lit in rule.node.body if not binds(lit) and lit.ast_type is ASTType.Literal
                        and lit.atom.ast_type is ASTType.Comparison]
         if not comparisons:
             continue
@@ -103,19 +103,19 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
     out = []
     for rule, binding, comparisons in plans:
         names = probe_variables(rule, binding)
-        labels = _labels(rule.node)
+        labels = variable_labels(rule.node)
         for lit in comparisons:
-            boundary = Boundary(rule, _one_line(str(lit)))
+            boundary = Boundary(rule, one_line(str(lit)))
             for row in rows.get(rule.index, []):
-                ground = _substitute(lit, dict(zip(names, row)))
+                ground = substitute(lit, dict(zip(names, row)))
                 terms = [ground.atom.term] + [g.term for g in ground.atom.guards]
-                syms = [_term_symbol(t) for t in terms]
+                syms = [term_symbol(t) for t in terms]
                 if any(s is None for s in syms):
                     continue
-                holds = all(_PY[g.comparison](syms[i], syms[i + 1]) for i, g in enumerate(ground.atom.guards))
+                holds = all(HOLDS[g.comparison](syms[i], syms[i + 1]) for i, g in enumerate(ground.atom.guards))
                 if lit.sign != ast.Sign.NoSign:
                     holds = not holds
-                shown = " vs ".join(_describe(t, s, labels) for t, s in zip(
+                shown = " vs ".join(describe(t, s, labels) for t, s in zip(
                     [lit.atom.term] + [g.term for g in lit.atom.guards], syms))
                 (boundary.true_values if holds else boundary.false_values).add(shown)
             out.append(boundary)

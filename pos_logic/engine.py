@@ -25,7 +25,7 @@ from clingo import ast
 from .errors import InputError, PosError
 from .facts import Fact, from_case
 from .model import Case
-from .policy import CASE_DOMAIN, FIRED, GLOBAL_FIRED, PROBE, Policy, _clingo_diagnostic
+from .policy import CASE_DOMAIN, FIRED, GLOBAL_FIRED, PROBE, Policy, clingo_diagnostic
 
 DEFAULT_CHUNK = 500
 
@@ -80,7 +80,7 @@ def answer(runs: list[CaseRun], statements, shows: str) -> list[Symbol]:
         ctl.ground([("base", [])])
     except RuntimeError:
         if messages:
-            raise InputError([_clingo_diagnostic(m, "policy") for m in messages]) from None
+            raise InputError([clingo_diagnostic(m, "policy") for m in messages]) from None
         raise PolicyError("clingo could not ground the policy") from None
     with ctl.solve(yield_=True) as handle:
         for model in handle:

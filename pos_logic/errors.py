@@ -40,6 +40,7 @@ class Diagnostic:
     hint: str | None = None
     source_line: str | None = None
     width: int = 1
+    severity: str = "error"  # or "warning": reported, but no reason to refuse
 
     @classmethod
     def at(cls, span: Span, message: str, **kw) -> "Diagnostic":
@@ -47,7 +48,8 @@ class Diagnostic:
         return cls(span.file, span.line, span.column, message, width=max(width, 1), **kw)
 
     def headline(self) -> str:
-        text = f"{self.file}:{self.line}:{self.column}: {self.message}"
+        mark = "warning: " if self.severity == "warning" else ""
+        text = f"{self.file}:{self.line}:{self.column}: {mark}{self.message}"
         if self.hint:
             text += f" (did you mean '{self.hint}'?)"
         return text
@@ -71,7 +73,7 @@ class Diagnostic:
         rows = text.split("\n") if isinstance(text, str) else text
         if 1 <= self.line <= len(rows):
             return Diagnostic(self.file, self.line, self.column, self.message, self.expected,
-                              self.hint, rows[self.line - 1], self.width)
+                              self.hint, rows[self.line - 1], self.width, self.severity)
         return self
 
 

@@ -19,28 +19,18 @@ disclosure threshold $25,000.00").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-import clingo
 from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
 from .engine import CaseRun, Firing
+from .ground import (OPS, atom_text, describe, fill, one_line, substitute, term_symbol, unifies,
+                     variable_labels)
 from .model import FINDING_KINDS
 from .policy import Policy, Rule
 from .values import format_symbol, value_from_symbol
 
-_OPS = {
-    ast.ComparisonOperator.GreaterThan: (">", "exceeds", "is after"),
-    ast.ComparisonOperator.GreaterEqual: (">=", "is at least", "is on or after"),
-    ast.ComparisonOperator.LessThan: ("<", "is less than", "is before"),
-    ast.ComparisonOperator.LessEqual: ("<=", "does not exceed", "is on or before"),
-    ast.ComparisonOperator.Equal: ("=", "equals", "is"),
-    ast.ComparisonOperator.NotEqual: ("!=", "differs from", "is not"),
-}
-#: predicates whose variable arguments are best named by one of their constant arguments
-_LABEL_FROM_ARG = {"in_force": 1, "param": 0}
 
 
 @dataclass
@@ -195,14 +185,14 @@ class _Explainer:
             return self.memo[head]
         rule = self.policy.rule(firing.rule)
         binding = dict(zip(rule.variables, firing.values))
-        ground = _substitute(rule.node, binding)
-        says = _fill(rule.annotations.get("says", ""), binding)
-        cure = _fill(rule.annotations.get("cure", ""), binding)
-        body = "; ".join(_one_line(str(lit)) for lit in ground.body)
+        ground = substitute(rule.node, binding)
+        says = fill(rule.annotations.get("says", ""), binding)
+        cure = fill(rule.annotations.get("cure", ""), binding)
+        body = "; ".join(one_line(str(lit)) for lit in ground.body)
         ground_rule = f"{head}." if not body else f"{head} :- {body}."
-        d = Derivation(_atom_text(head), rule, says, ground_rule, cure=cure)
+        d = Derivation(atom_text(head), rule, says, ground_rule, cure=cure)
         visiting = (*visiting, head)
-        labels = _labels(rule.node)
+        labels = variable_labels(rule.node)
         for original, lit in zip(rule.node.body, ground.body):
             premise = self.premise(original, lit, labels, visiting)
             if premise is not None:
@@ -213,8 +203,8 @@ class _Explainer:
 
     def premise(self, original, lit, labels, visiting) -> Premise | None:
         if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.SymbolicAtom:
-            sym = _term_symbol(lit.atom.symbol)
-            text = _one_line(str(lit.atom))
+            sym = term_symbol(lit.atom.symbol)
+            text = one_line(str(lit.atom))
             if lit.sign != ast.Sign.NoSign:
                 pred = lit.atom.symbol.name if lit.atom.symbol.ast_type is ASTType.Function else text
                 means, means_not = self.means.get(pred, ("", ""))
@@ -238,43 +228,43 @@ class _Explainer:
                             if sym not in seen:
                                 seen.add(sym)
                                 parts.append(self.atom_premise(sym, visiting))
-        return Premise("aggregate", _one_line(str(lit)), parts=parts)
+        return Premise("aggregate", one_line(str(lit)), parts=parts)
 
     def atom_premise(self, sym: Symbol, visiting) -> Premise:
         """A positive condition: a case fact, a derived atom (with its derivation), or a policy fact."""
         if sym in self.facts:
             fact = self.facts[sym]
-            return Premise("fact", self.run.case.source_line(fact.span.line), atom=_atom_text(sym),
+            return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
                            source=f"{fact.span.file}:{fact.span.line}",
                            source_text=self.run.case.source_line(fact.span.line))
         if sym in self.derived:
             means = self.means.get(sym.name, ("", ""))[0]
-            text = f"{means}: {_atom_text(sym)}" if means else _atom_text(sym)
+            text = f"{means}: {atom_text(sym)}" if means else atom_text(sym)
             deep = self.depth is None or len(visiting) < self.depth
             sub = self.derivation(sym, self.derived[sym][0], visiting) \
                 if deep and sym not in visiting else None
-            return Premise("derived", text, atom=_atom_text(sym), derivation=sub)
+            return Premise("derived", text, atom=atom_text(sym), derivation=sub)
         if sym in self.globals:
             rule = self.policy.rule(self.globals[sym].rule)
             a = rule.annotations
-            text = _atom_text(sym)
+            text = atom_text(sym)
             if a.get("says"):
                 text = f"{a['says']}: {text}"
             if a.get("cite"):
                 text += f" ({a['cite']})"
-            return Premise("policy", text, atom=_atom_text(sym), source=f"{rule.file}:{rule.line}")
-        return Premise("fact", _atom_text(sym), atom=_atom_text(sym))
+            return Premise("policy", text, atom=atom_text(sym), source=f"{rule.file}:{rule.line}")
+        return Premise("fact", atom_text(sym), atom=atom_text(sym))
 
     def matches(self, pattern):
         """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for."""
         for sym in [*self.derived, *self.facts]:
-            if _unifies(pattern, sym):
+            if unifies(pattern, sym):
                 yield sym
 
     def absent(self, pattern, text: str) -> str:
         """A negative condition on a case fact, as the case would state it."""
         if pattern.ast_type is ASTType.Function and pattern.name in self.run_fact_names and pattern.arguments:
-            args = " ".join(key_text(s) if (s := _term_symbol(a)) is not None else "any"
+            args = " ".join(key_text(s) if (s := term_symbol(a)) is not None else "any"
                             for a in pattern.arguments[1:])
             return f"the case does not state {pattern.name} {args}".rstrip()
         return f"not {text}"
@@ -285,112 +275,10 @@ class _Explainer:
         values = [lit.atom.term] + [g.term for g in lit.atom.guards]
         parts = []
         for i, guard in enumerate(lit.atom.guards):
-            left, right = _term_symbol(values[i]), _term_symbol(values[i + 1])
-            _, words, date_words = _OPS[guard.comparison]
+            left, right = term_symbol(values[i]), term_symbol(values[i + 1])
+            _, words, date_words = OPS[guard.comparison]
             verb = date_words if left is not None and left.type is SymbolType.Function and left.name == "d" else words
             if lit.sign != ast.Sign.NoSign:
                 verb = f"does not hold: {verb}"
-            parts.append(f"{_describe(names[i], left, labels)} {verb} {_describe(names[i + 1], right, labels)}")
-        return Premise("compare", "; ".join(parts), atom=_one_line(str(lit)))
-
-
-# -- ground terms ------------------------------------------------------------------------------
-
-class _Substitute(ast.Transformer):
-    def __init__(self, binding: dict[str, Symbol]):
-        self.binding = binding
-
-    def visit_Variable(self, var):
-        if var.name in self.binding:
-            return ast.SymbolicTerm(var.location, self.binding[var.name])
-        return var
-
-
-def _substitute(node, binding):
-    return _Substitute(binding)(node)
-
-
-def _term_symbol(term) -> Symbol | None:
-    """A ground AST term as a Symbol, evaluating integer arithmetic; None if not ground."""
-    t = term.ast_type
-    if t is ASTType.SymbolicTerm:
-        return term.symbol
-    if t is ASTType.Function:
-        args = [_term_symbol(a) for a in term.arguments]
-        if any(a is None for a in args):
-            return None
-        return clingo.Tuple_(args) if not term.name else clingo.Function(term.name, args)
-    if t is ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:
-        inner = _term_symbol(term.argument)
-        return clingo.Number(-inner.number) if inner is not None and inner.type is SymbolType.Number else None
-    if t is ASTType.BinaryOperation:
-        a, b = _term_symbol(term.left), _term_symbol(term.right)
-        if a is None or b is None or a.type is not SymbolType.Number or b.type is not SymbolType.Number:
-            return None
-        x, y, op = a.number, b.number, term.operator_type
-        B = ast.BinaryOperator
-        if op in (B.Division, B.Modulo) and y == 0:
-            return None
-        quotient = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)
-        value = {B.Plus: lambda: x + y, B.Minus: lambda: x - y, B.Multiplication: lambda: x * y,
-                 B.Division: lambda: quotient, B.Modulo: lambda: x - quotient * y}.get(op)
-        return clingo.Number(value()) if value else None
-    return None
-
-
-def _unifies(pattern, sym: Symbol) -> bool:
-    """Does a partly ground term match a symbol? Unbound variables match anything."""
-    t = pattern.ast_type
-    if t is ASTType.Variable:
-        return True
-    if t is ASTType.Function:
-        return (sym.type is SymbolType.Function and sym.name == pattern.name
-                and len(sym.arguments) == len(pattern.arguments)
-                and all(_unifies(p, a) for p, a in zip(pattern.arguments, sym.arguments)))
-    return _term_symbol(pattern) == sym
-
-
-def _labels(rule_node) -> dict[str, str]:
-    """What each variable stands for, from the first positive atom that binds it:
-    `total(A, T)` makes T "total"; `in_force(A, disclosure_threshold, P)` makes P that parameter."""
-    labels: dict[str, str] = {}
-    for lit in rule_node.body:
-        if lit.ast_type is not ASTType.Literal or lit.sign != ast.Sign.NoSign \
-                or lit.atom.ast_type is not ASTType.SymbolicAtom:
-            continue
-        fn = lit.atom.symbol
-        if fn.ast_type is not ASTType.Function:
-            continue
-        label = fn.name
-        pos = _LABEL_FROM_ARG.get(fn.name)
-        if pos is not None and len(fn.arguments) > pos and fn.arguments[pos].ast_type is not ASTType.Variable:
-            label = str(fn.arguments[pos])
-        for arg in fn.arguments:
-            if arg.ast_type is ASTType.Variable and arg.name not in labels:
-                labels[arg.name] = label.replace("_", " ")
-    return labels
-
-
-def _describe(term, sym: Symbol | None, labels: dict[str, str]) -> str:
-    """A comparison operand: its label (from the original variable) and its actual value."""
-    value = format_symbol(sym) if sym is not None else _one_line(str(term))
-    name = labels.get(term.name) if term.ast_type is ASTType.Variable else None
-    return f"{name} {value}" if name else value
-
-
-def _atom_text(sym: Symbol) -> str:
-    if not sym.arguments:
-        return sym.name
-    return f"{sym.name}({', '.join(format_symbol(a) if value_from_symbol(a) is not None else str(a) for a in sym.arguments)})"
-
-
-def _fill(template: str, binding: dict[str, Symbol], unbound: str | None = None) -> str:
-    """A `says` sentence with {Var} replaced by values; unbound ones by `unbound` if given."""
-    return re.sub(r"\{([A-Z_][A-Za-z0-9_]*)\}",
-                  lambda m: format_symbol(binding[m.group(1)]) if m.group(1) in binding
-                  else m.group(0) if unbound is None else unbound,
-                  template)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+            parts.append(f"{describe(names[i], left, labels)} {verb} {describe(names[i + 1], right, labels)}")
+        return Premise("compare", "; ".join(parts), atom=one_line(str(lit)))

@@ -26,13 +26,13 @@ Layout
     line, 4 spaces deeper; a list on a line still longer than 100 columns is written one item per
     line (`[` ends the line, items 4 spaces deeper, `]` back at the line's indentation).
   * Blank lines: one between top-level statements, except that one-line header statements stay
-    together (a blank line written between two of them is kept); inside a block at most one blank
-    line is kept between statements, none after `{` or before `}`. No trailing spaces, `\\n` line
+    together; inside a block at most one blank line is kept between statements, none after `{`
+    or before `}`; a blank line between a comment and its statement is kept. No trailing spaces, `\\n` line
     endings, one newline at the end of the file.
 Values
   * money `$48,000.00` (thousands separators, always cents: `$48000` → `$48,000.00`);
     percentages minimal (`12.50%` → `12.5%`); whole numbers without leading zeros; dates ISO
-    (`2025-7-1` → `2025-07-01`); periods `A to B`; lists `[a, b]`; calls `f(a, b)`; names as
+    (`2025-07-01`); periods `A to B`; lists `[a, b]`; calls `f(a, b)`; names as
     written; strings re-escaped (`\\\\` and `"` escaped, newline and tab as `\\n` and `\\t`, every
     other character as itself, so a needless escape like `\\q` becomes `q`).
 Comments (all are kept, text unchanged but for trailing spaces)
@@ -226,6 +226,8 @@ class _Line:
     trail: str | None = None
     #: comments that go on their own lines just above this one
     above: list[str] = field(default_factory=list)
+    #: their indentation, when not the line's own (above a list's `]`, they are inside the list)
+    above_indent: int | None = None
 
 
 class _Writer:
@@ -266,7 +268,8 @@ def _render(lines: list[_Line | None]) -> list[str]:
             out.append("")
             continue
         pad = " " * ln.indent
-        out.extend(pad + a for a in ln.above)
+        above_pad = pad if ln.above_indent is None else " " * ln.above_indent
+        out.extend(above_pad + a for a in ln.above)
         out.append(pad + ln.text + ("" if ln.trail is None else "  " + ln.trail))
     return out
 
@@ -466,6 +469,7 @@ class _Formatter:
                 w.trail(self.trail.pop(id(item), []))
             w.entries(indent + INDENT, self.dangle.pop(key, []))
             w.line(indent)
+            w.cur.above_indent = indent + INDENT
             w.put("]")
         elif v.kind == "call":
             name, args = v.value
@@ -500,7 +504,6 @@ def canonical_order(statements) -> list[Statement]:
 @dataclass
 class _Unit:
     statement: Statement
-    blank_before: bool
     lead: list
     lines: list
 
@@ -527,7 +530,7 @@ def format_text(text: str, filename: str) -> str:
         trail = None if same_line_next else fmt.comments.pop(end, None)
         w = _Writer()
         fmt.statement(w, st, 0, trail)
-        units.append(_Unit(st, False, entries, w.lines))
+        units.append(_Unit(st, entries, w.lines))
         prev_line = end
     epilogue = _rstrip(_collapse(fmt.gap(prev_line + 1, text.count("\n") + 1)))
 
@@ -538,7 +541,6 @@ def format_text(text: str, filename: str) -> str:
             cut = entries.index(_BLANK)
             preamble, units[0].lead = entries[:cut], entries[cut + 1:]
     for u in units:
-        u.blank_before = bool(u.lead) and u.lead[0] is _BLANK
         u.lead = _lstrip(u.lead)
 
     lines: list[_Line | None] = [_Line(0, c) for c in preamble]
@@ -546,7 +548,7 @@ def format_text(text: str, filename: str) -> str:
     prev: _Unit | None = None
     for u in ordered:
         together = (prev is not None and _is_header_line(prev.statement)
-                    and _is_header_line(u.statement) and not u.blank_before)
+                    and _is_header_line(u.statement))
         if lines and not together:
             lines.append(None)
         lines.extend(None if e is _BLANK else _Line(0, e) for e in u.lead)

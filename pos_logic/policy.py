@@ -39,7 +39,7 @@ PROBE = "_pos_probe"
 #: facts every case has, whatever its schema
 HEADER_FACTS = ("agreement", "agreement_type", "name", "given", "as_of", "setting")
 FINDING_ANNOTATIONS = ("id", "cite", "says")
-_ANNOTATION = re.compile(r"^\s*%@\s*(\w+)\s*:\s*(.*?)\s*$")
+ANNOTATION = re.compile(r"^\s*%@\s*(\w+)\s*:\s*(.*?)\s*$")
 _REFUSED = {
     ASTType.Script: "#script: a policy must not run code",
     ASTType.External: "#external: a policy's atoms are decided by the case alone",
@@ -50,6 +50,7 @@ _REFUSED = {
     ASTType.ProjectSignature: "#project is not allowed in a policy",
     ASTType.TheoryDefinition: "#theory is not allowed in a policy",
     ASTType.Defined: "#defined is not allowed in a policy",
+    ASTType.Definition: "#const: write a threshold as a dated parameter, param(Name, Since, Value)",
 }
 
 
@@ -123,7 +124,7 @@ def _load_policy(jurisdiction: str, root: Path) -> Policy:
     for path in files:
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines()
-        nodes = _parse_file(path, text, errors)
+        nodes = parse_file(path, text, errors)
         parsed.extend((path, n, lines) for n in nodes)
     case_facts = set(HEADER_FACTS)
     for block in schema.blocks.values():
@@ -132,26 +133,26 @@ def _load_policy(jurisdiction: str, root: Path) -> Policy:
     rules: list[Rule] = []
     kept: list[tuple[ast.AST, Rule]] = []
     for path, node, lines in parsed:
-        rule = _rule(len(rules), path, node, lines, errors)
+        rule = read_rule(len(rules), path, node, lines, errors)
         if rule is not None:
             rules.append(rule)
             kept.append((node, rule))
-    settings = _settings(rules, errors)
+    settings = read_settings(rules, errors)
     if errors:
         raise InputError(errors)
-    local = _local_predicates([n for n, _ in kept], case_facts)
+    local = local_predicates([n for n, _ in kept], case_facts)
     statements, plain = [], []
     final_rules = []
     for node, rule in kept:
-        rule = _with_scope(rule, node, local)
+        rule = scoped(rule, node, local)
         final_rules.append(rule)
-        statements.extend(_instrument(node, rule, local))
+        statements.extend(instrument(node, rule, local))
         plain.append(_thread(node, local))
     return Policy(jurisdiction, files, final_rules, statements, plain, frozenset(local),
                   frozenset(case_facts), settings)
 
 
-def _settings(rules: list[Rule], errors: list[Diagnostic]) -> dict[str, Setting]:
+def read_settings(rules: list[Rule], errors: list[Diagnostic]) -> dict[str, Setting]:
     """The settings a policy declares, each with its allowed values and its default."""
     out: dict[str, Setting] = {}
     for rule in rules:
@@ -177,7 +178,7 @@ def _settings(rules: list[Rule], errors: list[Diagnostic]) -> dict[str, Setting]
 _INCLUDE = re.compile(r"^([^%\"]*)#include\b")
 
 
-def _parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]:
+def parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]:
     nodes: list[ast.AST] = []
     messages: list[str] = []
     # clingo would follow an #include while parsing; refuse it before it reads anything
@@ -194,7 +195,7 @@ def _parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST
         ast.parse_string(text, nodes.append, logger=log, message_limit=50)
     except RuntimeError:
         for message in messages or ["syntax error"]:
-            errors.append(_clingo_diagnostic(message, str(path)))
+            errors.append(clingo_diagnostic(message, str(path)))
         return []
     out = []
     for node in nodes:
@@ -206,10 +207,8 @@ def _parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST
                 errors.append(Diagnostic(str(path), loc.line, loc.column,
                                          "#program: a policy is one base program"))
         elif node.ast_type is ASTType.Rule:
-            out.append(node.update(location=_relocated(node.location, str(path))))
-        elif node.ast_type is ASTType.Definition:
-            out.append(node)
-        # comments, #show and #const-free directives are the plain-clingo view's business
+            out.append(node.update(location=relocated(node.location, str(path))))
+        # comments and #show are the plain-clingo view's business
     return out
 
 
@@ -218,13 +217,13 @@ def _display_path(path: Path) -> str:
     return f"policies/{path.parent.name}/{path.name}"
 
 
-def _relocated(location, filename: str):
+def relocated(location, filename: str):
     begin = location.begin._replace(filename=filename) if hasattr(location.begin, "_replace") else location.begin
     end = location.end._replace(filename=filename) if hasattr(location.end, "_replace") else location.end
     return ast.Location(begin, end)
 
 
-def _clingo_diagnostic(message: str, default_file: str) -> Diagnostic:
+def clingo_diagnostic(message: str, default_file: str) -> Diagnostic:
     """clingo's `file:line:col-col: error: text` as a Diagnostic."""
     m = re.match(r"(?P<file>[^:\n]*):(?P<line>\d+):(?P<col>\d+)(-[\d:]+)?: (?:error|info|warning): (?P<text>.*)",
                  message.strip(), re.S)
@@ -237,9 +236,7 @@ def _clingo_diagnostic(message: str, default_file: str) -> Diagnostic:
     return Diagnostic(file, int(m.group("line")), int(m.group("col")), text)
 
 
-def _rule(index: int, path: Path, node: ast.AST, lines: list[str], errors: list[Diagnostic]) -> Rule | None:
-    if node.ast_type is ASTType.Definition:
-        return None
+def read_rule(index: int, path: Path, node: ast.AST, lines: list[str], errors: list[Diagnostic]) -> Rule | None:
     loc = node.location.begin
     head = node.head
     where = (str(path), loc.line, loc.column)
@@ -260,8 +257,8 @@ def _rule(index: int, path: Path, node: ast.AST, lines: list[str], errors: list[
         return None
     annotations: dict[str, str] = {}
     row = loc.line - 2
-    while row >= 0 and _ANNOTATION.match(lines[row]):
-        key, value = _ANNOTATION.match(lines[row]).groups()
+    while row >= 0 and ANNOTATION.match(lines[row]):
+        key, value = ANNOTATION.match(lines[row]).groups()
         annotations.setdefault(key, value)
         row -= 1
     end = node.location.end
@@ -292,7 +289,7 @@ def _predicates(node: ast.AST) -> set[str]:
     return found
 
 
-def _local_predicates(nodes: list[ast.AST], case_facts: set[str]) -> set[str]:
+def local_predicates(nodes: list[ast.AST], case_facts: set[str]) -> set[str]:
     """Case facts, findings, and every predicate a rule derives from them, to a fixed point."""
     local = set(case_facts) | set(FINDING_KINDS)
     heads = [(n.head.atom.symbol.name, _predicates(n)) for n in nodes if n.ast_type is ASTType.Rule]
@@ -334,7 +331,7 @@ def _variables(node: ast.AST) -> list[str]:
     return names
 
 
-def _global_variables(rule: ast.AST) -> list[str]:
+def global_variables(rule: ast.AST) -> list[str]:
     """Variables bound for the whole rule (not those local to an aggregate or condition)."""
     names = _variables(rule.head)
     for lit in rule.body:
@@ -349,9 +346,9 @@ def _global_variables(rule: ast.AST) -> list[str]:
     return [n for n in names if n != CASE_VAR]
 
 
-def _with_scope(rule: Rule, node: ast.AST, local: set[str]) -> Rule:
+def scoped(rule: Rule, node: ast.AST, local: set[str]) -> Rule:
     return Rule(rule.index, rule.file, rule.line, rule.column, rule.head, rule.arity, rule.text,
-                rule.annotations, node, tuple(_global_variables(node)), rule.head in local)
+                rule.annotations, node, tuple(global_variables(node)), rule.head in local)
 
 
 def _thread(node: ast.AST, local: set[str]) -> ast.AST:
@@ -370,7 +367,7 @@ def _thread(node: ast.AST, local: set[str]) -> ast.AST:
     return threaded
 
 
-def _instrument(node: ast.AST, rule: Rule, local: set[str]) -> list[ast.AST]:
+def instrument(node: ast.AST, rule: Rule, local: set[str]) -> list[ast.AST]:
     """`H :- B.` → `_pos_fired(C, R, H', Vars) :- B.` and `H :- _pos_fired(C, R, H', _).`"""
     if node.ast_type is not ASTType.Rule:
         return [node]
@@ -404,7 +401,7 @@ def probe_rule(policy: Policy, rule: Rule, body: list, tag) -> ast.AST:
     loc = node.location
     partial = node.update(body=body)
     threaded = _thread(partial, set(policy.local))
-    names = [v for v in _global_variables(partial.update(head=ast.Literal(
+    names = [v for v in global_variables(partial.update(head=ast.Literal(
         loc, ast.Sign.NoSign, ast.SymbolicAtom(ast.Function(loc, "x", [], 0)))))]
     variables = ast.Function(loc, "", [ast.Variable(loc, v) for v in names], 0)
     head = ast.Function(loc, PROBE, [ast.Variable(loc, CASE_VAR), ast.Function(loc, "", [tag, variables], 0)], 0)
@@ -415,4 +412,4 @@ def probe_variables(rule: Rule, body: list) -> list[str]:
     """The variables a probe built from `body` reports, in the order probe_rule lists them."""
     loc = rule.node.location
     head = ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(ast.Function(loc, "x", [], 0)))
-    return _global_variables(rule.node.update(head=head, body=body))
+    return global_variables(rule.node.update(head=head, body=body))

@@ -17,7 +17,8 @@ from clingo import Symbol, ast
 from clingo.ast import ASTType
 
 from .engine import CaseRun, probe
-from .explain import _OPS, _atom_text, _fill, _describe, _labels, _one_line, _substitute, _term_symbol, _unifies, key_text
+from .explain import key_text
+from .ground import OPS, atom_text, describe, fill, one_line, substitute, term_symbol, unifies, variable_labels
 from .policy import Policy, Rule, probe_rule, probe_variables
 
 #: how a comparison that does NOT hold reads: "does not exceed" for a failed `>`
@@ -29,7 +30,7 @@ _NEGATED = {
     ast.ComparisonOperator.Equal: ("differs from", "is not"),
     ast.ComparisonOperator.NotEqual: ("equals", "is"),
 }
-_PY = {
+HOLDS = {
     ast.ComparisonOperator.GreaterThan: lambda a, b: a > b,
     ast.ComparisonOperator.GreaterEqual: lambda a, b: a >= b,
     ast.ComparisonOperator.LessThan: lambda a, b: a < b,
@@ -58,7 +59,7 @@ class Attempt:
         return [c for c in self.conditions if not c.holds]
 
 
-def _binds(lit) -> bool:
+def binds(lit) -> bool:
     """Does this body literal bind variables (so it must come before the checks)?"""
     if lit.ast_type is ASTType.Literal and lit.sign == ast.Sign.NoSign:
         atom = lit.atom
@@ -85,7 +86,7 @@ def candidate_rules(policy: Policy, kind: str, key: tuple[str, ...]) -> list[Rul
 def _could_be(arg, want: str) -> bool:
     """Could a head argument stand for the key text a user asked about?"""
     if not _has_variables(arg):
-        sym = _term_symbol(arg)
+        sym = term_symbol(arg)
         return sym is None or key_text(sym).lower() == want.lower()
     if arg.ast_type is ASTType.Function and arg.name:
         return want.lower().startswith(arg.name.lower() + "(")
@@ -112,8 +113,8 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
     probes = []
     for rule in rules:
         body = list(rule.node.body)
-        binding = [lit for lit in body if _binds(lit)]
-        checks = [lit for lit in body if not _binds(lit)]
+        binding = [lit for lit in body if binds(lit)]
+        checks = [lit for lit in body if not binds(lit)]
         for k in range(1, len(binding) + 1):
             tag = ast.Function(rule.node.location, "", [ast.SymbolicTerm(rule.node.location, clingo.Number(rule.index)),
                                                        ast.SymbolicTerm(rule.node.location, clingo.Number(k))], 0)
@@ -126,7 +127,7 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
         by_prefix.setdefault((tag.arguments[0].number, tag.arguments[1].number), []).append(tuple(values.arguments))
     attempts = []
     for rule, binding, checks in plans:
-        labels = _labels(rule.node)
+        labels = variable_labels(rule.node)
         k_ok = 0
         for k in range(1, len(binding) + 1):
             if by_prefix.get((rule.index, k)):
@@ -134,29 +135,29 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
             else:
                 break
         if k_ok < len(binding):
-            attempt = Attempt(rule, says=_fill(rule.annotations.get("says", ""), {}, "…"))
+            attempt = Attempt(rule, says=fill(rule.annotations.get("says", ""), {}, "…"))
             prefix_rows = by_prefix.get((rule.index, k_ok), [()])
             names = probe_variables(rule, binding[:k_ok]) if k_ok else []
             bound = dict(zip(names, prefix_rows[0])) if prefix_rows else {}
             for lit in binding[:k_ok]:
-                attempt.conditions.append(Condition(True, _pretty(_substitute(lit, bound))))
-            missing = _one_line(str(_substitute(binding[k_ok], bound)))
+                attempt.conditions.append(Condition(True, _pretty(substitute(lit, bound))))
+            missing = one_line(str(substitute(binding[k_ok], bound)))
             attempt.conditions.append(Condition(False, f"nothing in the case makes this hold: {missing}"))
             attempts.append(attempt)
             continue
         names = probe_variables(rule, binding)
         for row in by_prefix.get((rule.index, len(binding)), []):
             bound = dict(zip(names, row))
-            head = _substitute(rule.node.head.atom.symbol, bound)
-            head_sym = _term_symbol(head)
+            head = substitute(rule.node.head.atom.symbol, bound)
+            head_sym = term_symbol(head)
             if head_sym is not None and [key_text(a).lower() for a in head_sym.arguments[1:len(key) + 1]] \
                     != [k.lower() for k in key]:
                 continue
-            attempt = Attempt(rule, says=_fill(rule.annotations.get("says", ""), bound, "…"))
+            attempt = Attempt(rule, says=fill(rule.annotations.get("says", ""), bound, "…"))
             for lit in binding:
-                attempt.conditions.append(Condition(True, _pretty(_substitute(lit, bound))))
+                attempt.conditions.append(Condition(True, _pretty(substitute(lit, bound))))
             for lit in checks:
-                attempt.conditions.append(_check(lit, _substitute(lit, bound), labels, derived | facts))
+                attempt.conditions.append(_check(lit, substitute(lit, bound), labels, derived | facts))
             attempts.append(attempt)
     return attempts
 
@@ -164,10 +165,10 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
 def _pretty(lit) -> str:
     """A ground condition with amounts and dates written as people write them."""
     if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.SymbolicAtom:
-        sym = _term_symbol(lit.atom.symbol)
+        sym = term_symbol(lit.atom.symbol)
         if sym is not None:
-            return _atom_text(sym)
-    return _one_line(str(lit))
+            return atom_text(sym)
+    return one_line(str(lit))
 
 
 def _check(original, lit, labels, atoms: set[Symbol]) -> Condition:
@@ -177,25 +178,25 @@ def _check(original, lit, labels, atoms: set[Symbol]) -> Condition:
         values = [lit.atom.term] + [g.term for g in lit.atom.guards]
         holds, parts = True, []
         for i, guard in enumerate(lit.atom.guards):
-            left, right = _term_symbol(values[i]), _term_symbol(values[i + 1])
+            left, right = term_symbol(values[i]), term_symbol(values[i + 1])
             if left is None or right is None:
-                return Condition(False, _one_line(str(lit)))
-            ok = _PY[guard.comparison](left, right)
+                return Condition(False, one_line(str(lit)))
+            ok = HOLDS[guard.comparison](left, right)
             is_date = left.type is clingo.SymbolType.Function and left.name == "d"
-            verb = _OPS[guard.comparison][2 if is_date else 1] if ok else _NEGATED[guard.comparison][1 if is_date else 0]
-            parts.append(f"{_describe(names[i], left, labels)} {verb} {_describe(names[i + 1], right, labels)}")
+            verb = OPS[guard.comparison][2 if is_date else 1] if ok else _NEGATED[guard.comparison][1 if is_date else 0]
+            parts.append(f"{describe(names[i], left, labels)} {verb} {describe(names[i + 1], right, labels)}")
             holds = holds and ok
         if lit.sign != ast.Sign.NoSign:
             holds = not holds
         return Condition(holds, "; ".join(parts))
     if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.SymbolicAtom:
-        sym = _term_symbol(lit.atom.symbol)
-        text = _atom_text(sym) if sym is not None else _one_line(str(lit.atom))
+        sym = term_symbol(lit.atom.symbol)
+        text = atom_text(sym) if sym is not None else one_line(str(lit.atom))
         if sym is None:  # anonymous variables: any matching atom
-            present = any(_unifies(lit.atom.symbol, a) for a in atoms)
+            present = any(unifies(lit.atom.symbol, a) for a in atoms)
         else:
             present = sym in atoms
         if lit.sign == ast.Sign.NoSign:
             return Condition(present, text if present else f"no {text}")
         return Condition(not present, f"not {text}" if not present else f"{text} holds, and the rule needs it not to")
-    return Condition(False, _one_line(str(lit)))
+    return Condition(False, one_line(str(lit)))

@@ -30,6 +30,7 @@ def test_finding_rules_carry_their_annotations(testland):
     ("#program other.\np.\n", 1, "one base program"),
     ("p(X :- q.\n", 1, "syntax error"),
     ("_pos_fired(1).\n", 1, "reserved"),
+    ("#const limit = 5.\n", 1, "dated parameter"),
     ("a :- b, #minimize{1:c}.\n", 1, "syntax error"),
 ])
 def test_a_broken_rule_file_is_refused_at_its_line(testland, text, line, fragment):

@@ -1,0 +1,133 @@
+"""Ground rule instances: substitute a firing's values into a rule's AST, evaluate ground
+terms exactly as clingo does, match partly ground atoms, and word comparisons and sentences for
+people. Shared by explanations, why-not and coverage.
+
+    >>> from clingo import Number
+    >>> from clingo.ast import parse_string
+    >>> rules = []
+    >>> parse_string("p(X + 1) :- q(X).", rules.append)
+    >>> str(term_symbol(substitute(rules[1].head.atom.symbol, {"X": Number(2)})))
+    'p(3)'
+"""
+
+from __future__ import annotations
+
+import re
+
+import clingo
+from clingo import Symbol, SymbolType, ast
+from clingo.ast import ASTType
+
+from .values import format_symbol, value_from_symbol
+
+#: comparison → (symbol, words for amounts, words for dates)
+OPS = {
+    ast.ComparisonOperator.GreaterThan: (">", "exceeds", "is after"),
+    ast.ComparisonOperator.GreaterEqual: (">=", "is at least", "is on or after"),
+    ast.ComparisonOperator.LessThan: ("<", "is less than", "is before"),
+    ast.ComparisonOperator.LessEqual: ("<=", "does not exceed", "is on or before"),
+    ast.ComparisonOperator.Equal: ("=", "equals", "is"),
+    ast.ComparisonOperator.NotEqual: ("!=", "differs from", "is not"),
+}
+#: predicates whose variable arguments are best named by one of their constant arguments
+LABEL_FROM_ARG = {"in_force": 1, "param": 0}
+
+
+class Substitute(ast.Transformer):
+    def __init__(self, binding: dict[str, Symbol]):
+        self.binding = binding
+
+    def visit_Variable(self, var):
+        if var.name in self.binding:
+            return ast.SymbolicTerm(var.location, self.binding[var.name])
+        return var
+
+
+def substitute(node, binding):
+    return Substitute(binding)(node)
+
+
+def term_symbol(term) -> Symbol | None:
+    """A ground AST term as a Symbol, evaluating integer arithmetic; None if not ground."""
+    t = term.ast_type
+    if t is ASTType.SymbolicTerm:
+        return term.symbol
+    if t is ASTType.Function:
+        args = [term_symbol(a) for a in term.arguments]
+        if any(a is None for a in args):
+            return None
+        return clingo.Tuple_(args) if not term.name else clingo.Function(term.name, args)
+    if t is ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:
+        inner = term_symbol(term.argument)
+        return clingo.Number(-inner.number) if inner is not None and inner.type is SymbolType.Number else None
+    if t is ASTType.BinaryOperation:
+        a, b = term_symbol(term.left), term_symbol(term.right)
+        if a is None or b is None or a.type is not SymbolType.Number or b.type is not SymbolType.Number:
+            return None
+        x, y, op = a.number, b.number, term.operator_type
+        B = ast.BinaryOperator
+        if op in (B.Division, B.Modulo) and y == 0:
+            return None
+        quotient = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)
+        value = {B.Plus: lambda: x + y, B.Minus: lambda: x - y, B.Multiplication: lambda: x * y,
+                 B.Division: lambda: quotient, B.Modulo: lambda: x - quotient * y}.get(op)
+        return clingo.Number(value()) if value else None
+    return None
+
+
+def unifies(pattern, sym: Symbol) -> bool:
+    """Does a partly ground term match a symbol? Unbound variables match anything."""
+    t = pattern.ast_type
+    if t is ASTType.Variable:
+        return True
+    if t is ASTType.Function:
+        return (sym.type is SymbolType.Function and sym.name == pattern.name
+                and len(sym.arguments) == len(pattern.arguments)
+                and all(unifies(p, a) for p, a in zip(pattern.arguments, sym.arguments)))
+    return term_symbol(pattern) == sym
+
+
+def variable_labels(rule_node) -> dict[str, str]:
+    """What each variable stands for, from the first positive atom that binds it:
+    `total(A, T)` makes T "total"; `in_force(A, disclosure_threshold, P)` makes P that parameter."""
+    labels: dict[str, str] = {}
+    for lit in rule_node.body:
+        if lit.ast_type is not ASTType.Literal or lit.sign != ast.Sign.NoSign \
+                or lit.atom.ast_type is not ASTType.SymbolicAtom:
+            continue
+        fn = lit.atom.symbol
+        if fn.ast_type is not ASTType.Function:
+            continue
+        label = fn.name
+        pos = LABEL_FROM_ARG.get(fn.name)
+        if pos is not None and len(fn.arguments) > pos and fn.arguments[pos].ast_type is not ASTType.Variable:
+            label = str(fn.arguments[pos])
+        for arg in fn.arguments:
+            if arg.ast_type is ASTType.Variable and arg.name not in labels:
+                labels[arg.name] = label.replace("_", " ")
+    return labels
+
+
+def describe(term, sym: Symbol | None, labels: dict[str, str]) -> str:
+    """A comparison operand: its label (from the original variable) and its actual value."""
+    value = format_symbol(sym) if sym is not None else one_line(str(term))
+    name = labels.get(term.name) if term.ast_type is ASTType.Variable else None
+    return f"{name} {value}" if name else value
+
+
+def atom_text(sym: Symbol) -> str:
+    if not sym.arguments:
+        return sym.name
+    return f"{sym.name}({', '.join(format_symbol(a) if value_from_symbol(a) is not None else str(a) for a in sym.arguments)})"
+
+
+def fill(template: str, binding: dict[str, Symbol], unbound: str | None = None) -> str:
+    """A `says` sentence with {Var} replaced by values; unbound ones by `unbound` if given."""
+    return re.sub(r"\{([A-Z_][A-Za-z0-9_]*)\}",
+                  lambda m: format_symbol(binding[m.group(1)]) if m.group(1) in binding
+                  else m.group(0) if unbound is None else unbound,
+                  template)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
