@@ -11,28 +11,47 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import clingo
-from clingo import Symbol, ast
+import datetime as dt
+
+from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
 from .engine import CaseRun, probe, run_cases
 from .ground import describe, one_line, substitute, term_symbol, variable_labels
 from .model import Case
 from .policy import Policy, Rule, load_policy, probe_rule, probe_variables
+from .values import Money, Percent, value_from_symbol
 from .whynot import HOLDS, binds
 
 
 @dataclass
 class Boundary:
-    """One comparison of one rule, and what the suite showed of it."""
+    """One comparison of one rule, and what the suite showed of it: for each side, the
+    operands seen (the left operand decides which case sits nearest the threshold)."""
 
     rule: Rule
     text: str
-    true_values: set[str] = field(default_factory=set)
-    false_values: set[str] = field(default_factory=set)
+    true_values: dict[Symbol, str] = field(default_factory=dict)
+    false_values: dict[Symbol, str] = field(default_factory=dict)
 
     @property
     def covered(self) -> bool:
         return bool(self.true_values) and bool(self.false_values)
+
+    def nearest(self) -> tuple[str | None, str | None, str]:
+        """The case on each side closest to the other side, and how far apart they are."""
+        if not self.covered:
+            side = self.true_values or self.false_values
+            first = side[min(side)] if side else None
+            return (first, None, "") if self.true_values else (None, first, "")
+        t, f = sorted(self.true_values), sorted(self.false_values)
+        if f[-1] < t[0]:  # false below, true above: T > P
+            near_true, near_false = t[0], f[-1]
+        elif t[-1] < f[0]:  # true below, false above: T <= P
+            near_true, near_false = t[-1], f[0]
+        else:  # the sides interleave (!=, or a threshold that changed over time)
+            return self.true_values[t[0]], self.false_values[f[0]], ""
+        return self.true_values[near_true], self.false_values[near_false], _gap(near_false, near_true)
 
 
 @dataclass
@@ -117,9 +136,27 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
                     holds = not holds
                 shown = " vs ".join(describe(t, s, labels) for t, s in zip(
                     [lit.atom.term] + [g.term for g in lit.atom.guards], syms))
-                (boundary.true_values if holds else boundary.false_values).add(shown)
+                (boundary.true_values if holds else boundary.false_values).setdefault(syms[0], shown)
             out.append(boundary)
     return out
+
+
+def _gap(a: Symbol, b: Symbol) -> str:
+    """How far apart the nearest cases on the two sides are: one unit apart pins the boundary."""
+    x, y = value_from_symbol(a), value_from_symbol(b)
+    if isinstance(x, Money) and isinstance(y, Money):
+        d = abs(y.cents - x.cents)
+        return "pinned to the cent" if d <= 1 else f"{Money(d)} apart: add cases nearer the threshold"
+    if isinstance(x, dt.date) and isinstance(y, dt.date):
+        d = abs((y - x).days)
+        return "pinned to the day" if d <= 1 else f"{d} days apart: add cases nearer the boundary"
+    if isinstance(x, Percent) and isinstance(y, Percent):
+        d = abs(y.basis_points - x.basis_points)
+        return "pinned to 0.01%" if d <= 1 else f"{Percent(d)} apart: add cases nearer the threshold"
+    if a.type is SymbolType.Number and b.type is SymbolType.Number:
+        d = abs(b.number - a.number)
+        return "pinned to 1" if d <= 1 else f"{d} apart: add cases nearer the threshold"
+    return ""
 
 
 def report(coverage: dict[str, Coverage]) -> str:
@@ -137,7 +174,11 @@ def report(coverage: dict[str, Coverage]) -> str:
                 "false only" if b.false_values else "never reached"
             lines.append(f"    {'✓' if b.covered else '✗'} {b.rule.file}:{b.rule.line} "
                          f"[{b.rule.annotations.get('id', b.rule.head)}] {b.text}: {state}")
-            for label, values in (("true", b.true_values), ("false", b.false_values)):
-                if values:
-                    lines.append(f"        {label}: {', '.join(sorted(values)[:3])}" + (" …" if len(values) > 3 else ""))
+            true, false, gap = b.nearest()
+            if true:
+                lines.append(f"        nearest true:  {true}")
+            if false:
+                lines.append(f"        nearest false: {false}")
+            if gap:
+                lines.append(f"        {gap}")
     return "\n".join(lines) + "\n"

@@ -83,7 +83,15 @@ def test_coverage_reports_both_sides_of_a_threshold(testland, tmp_path):
     _case(tmp_path, "b.pos", "$25,000.00")
     both = _run("test", "--coverage", str(tmp_path))
     assert "T > P: both sides" in both.output
-    assert "total $25,000.00 vs f1 threshold $25,000.00" in both.output
+    assert "nearest true:  total $25,000.01 vs f1 threshold $25,000.00" in both.output
+    assert "nearest false: total $25,000.00 vs f1 threshold $25,000.00" in both.output
+    assert "pinned to the cent" in both.output
+
+
+def test_coverage_says_when_the_nearest_cases_leave_a_gap(testland, tmp_path):
+    _case(tmp_path, "a.pos", "$25,000.01")
+    _case(tmp_path, "b.pos", "$20,000.00")
+    assert "$5,000.01 apart: add cases nearer the threshold" in _run("test", "--coverage", str(tmp_path)).output
 
 
 def test_fail_under_fails_a_suite_with_thin_coverage(testland, tmp_path):
