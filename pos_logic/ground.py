@@ -66,12 +66,13 @@ def term_symbol(term) -> Symbol | None:
             return None
         x, y, op = a.number, b.number, term.operator_type
         B = ast.BinaryOperator
-        if op in (B.Division, B.Modulo) and y == 0:
-            return None
-        quotient = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)
-        value = {B.Plus: lambda: x + y, B.Minus: lambda: x - y, B.Multiplication: lambda: x * y,
-                 B.Division: lambda: quotient, B.Modulo: lambda: x - quotient * y}.get(op)
-        return clingo.Number(value()) if value else None
+        if op in (B.Division, B.Modulo):
+            if y == 0:
+                return None  # clingo leaves an undefined operation out; so do we
+            quotient = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)  # C: towards zero
+            return clingo.Number(quotient if op == B.Division else x - quotient * y)
+        value = {B.Plus: x + y, B.Minus: x - y, B.Multiplication: x * y}.get(op)
+        return clingo.Number(value) if value is not None else None
     return None
 
 
