@@ -21,7 +21,7 @@ def _clingo(expr: str) -> clingo.Symbol:
     return sym.symbol.arguments[0]
 
 
-@pytest.mark.parametrize("expr", ["X + 0", "X - 7", "X * 3", "X / 4", "X \\\\ 4", "-X / 4", "-X \\\\ 4", "(X + 3) / 2"])
+@pytest.mark.parametrize("expr", ["X + 0", "X - 7", "X * 3", "X / 4", "X \\ 4", "-X / 4", "-X \\ 4", "(X + 3) / 2"])
 def test_arithmetic_matches_clingo(expr):
     for x in (0, 1, 7, -9, 2147483):
         ours = term_symbol(substitute(_head(f"v({expr}) :- p(X)."), {"X": clingo.Number(x)})).arguments[0]
