@@ -70,6 +70,10 @@ class Change:
     file: str
     lines: list[str]
 
+    @property
+    def outcome_changes(self) -> bool:
+        return any(line.lstrip().startswith(("+", "-", "load")) for line in self.lines)
+
 
 def impact(base: str, case_paths, policies: Path | None = None) -> list[Change]:
     policies = policies or policies_root()
@@ -106,10 +110,15 @@ def impact(base: str, case_paths, policies: Path | None = None) -> list[Change]:
 
 
 def report(base: str, changes: list[Change], checked: int) -> str:
+    """Cases whose findings change first (+ gained, - lost), then those whose findings stay but
+    whose explanation changes (~)."""
     if not changes:
         return f"no case changes against {base} ({checked} cases)\n"
-    out = [f"{len(changes)} of {checked} cases change against {base}:"]
-    for c in changes:
+    moved = [c for c in changes if c.outcome_changes]
+    explained = [c for c in changes if not c.outcome_changes]
+    out = [f"{len(changes)} of {checked} cases change against {base}: "
+           f"{len(moved)} in their findings, {len(explained)} only in their explanations"]
+    for c in moved + explained:
         out.append(c.file)
         out.extend(c.lines)
     return "\n".join(out) + "\n"

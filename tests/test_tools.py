@@ -65,7 +65,7 @@ def test_diff_lists_the_cases_a_threshold_edit_moves(testland, tmp_path, monkeyp
     result = _run("diff", "--base", "HEAD", str(cases))
     assert result.exit_code == 1
     out = result.output
-    assert "2 of 2 cases change against HEAD" in out
+    assert "2 of 2 cases change against HEAD: 1 in their findings, 1 only in their explanations" in out
     c20, c30 = out.split("c20.pos")[1].split("c30.pos")
     assert "+ document F-1  [T-1]" in c20  # gains the form
     assert "~ document F-1" in c30  # keeps it, for another reason
