@@ -98,3 +98,10 @@ def test_fail_under_fails_a_suite_with_thin_coverage(testland, tmp_path):
     _case(tmp_path, "a.pos", "$25,000.01")
     assert _run("test", "--coverage", "--fail-under", "100", str(tmp_path)).exit_code == 1
     assert _run("test", "--coverage", "--fail-under", "10", str(tmp_path)).exit_code == 0
+
+
+def test_kind_none_fails_cleanly_when_a_finding_of_that_kind_is_derived(testland, tmp_path):
+    _case(tmp_path, "a.pos", "$25,000.01", "expect {\n    document none\n}\n")
+    result = _run("test", str(tmp_path))
+    assert result.exit_code == 1
+    assert "expected no document, derived: F-1 [T-1]" in result.output
