@@ -6,20 +6,22 @@ from __future__ import annotations
 from clingo import ast
 from clingo.ast import ASTType
 
-from .policy import Policy, Rule, load_policy
+from .policy import PARAMETER_READERS, Policy, Rule, load_policy
 from .schema import jurisdictions
 
 
 def parameters_used(rule: Rule) -> list[str]:
-    """Parameter names a rule reads through in_force(A, Name, V) or param(Name, S, V)."""
+    """Parameter names a rule reads (in_force, in_force_since, param, param_on)."""
     names: list[str] = []
 
     class _Collect(ast.Transformer):
         def visit_SymbolicAtom(self, atom):
             fn = atom.symbol
-            if fn.ast_type is ASTType.Function and fn.name in ("in_force", "param"):
-                arg = fn.arguments[1 if fn.name == "in_force" else 0] if fn.arguments else None
-                if arg is not None and arg.ast_type is not ASTType.Variable and str(arg) not in names:
+            position = PARAMETER_READERS.get((fn.name, len(fn.arguments))) \
+                if fn.ast_type is ASTType.Function else None
+            if position is not None:
+                arg = fn.arguments[position]
+                if arg.ast_type is not ASTType.Variable and str(arg) not in names:
                     names.append(str(arg))
             return atom
 

@@ -293,3 +293,42 @@ def lint_command(policies, jurisdiction, coverage_table):
     errors = [d for d in found if not is_warning(d)]
     click.echo(f"{len(errors)} error(s), {len(found) - len(errors)} warning(s)", err=True)
     sys.exit(2 if errors else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file is not in canonical form.")
+def fmt(paths, check):
+    """Format case files canonically, in place: layout, amounts, comments kept. A file that
+    does not parse is reported and left untouched.
+
+    \b
+    Exit 0: done (or, with --check, every file is canonical). 1: --check found files to
+    format. 2: a file could not be parsed.
+    Example:
+      pos fmt cases/
+      pos fmt --check cases/
+    """
+    from .check import expand
+    from .format import FormatError, format_file
+
+    problems, changed = [], []
+    try:
+        files = expand(paths)
+    except PosError as err:
+        _fail(err)
+    for path in files:
+        try:
+            if format_file(path, check=check):
+                changed.append(str(path))
+        except InputError as err:
+            problems.extend(err.diagnostics)
+        except FormatError as err:  # the formatter's own check failed: a bug, the file is untouched
+            click.echo(f"{path}: internal error, file left unchanged: {err}", err=True)
+            sys.exit(2)
+    verb = "would reformat" if check else "reformatted"
+    click.echo("".join(f"{verb} {f}\n" for f in changed) + f"{len(changed)} of {len(files)} file(s) {verb}")
+    if problems:
+        click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
+        sys.exit(2)
+    sys.exit(1 if check and changed else 0)

@@ -496,11 +496,6 @@ def _is_header_line(st: Statement) -> bool:
     return st.name in _HEADER_RANK and st.block is None
 
 
-def canonical_order(statements) -> list[Statement]:
-    """Top-level statements in the order the canonical form writes them (a stable sort)."""
-    return sorted(statements, key=_rank)
-
-
 @dataclass
 class _Unit:
     statement: Statement
@@ -595,17 +590,17 @@ def _write_atomically(path: Path, text: str) -> None:
 
 # -- the safety net ----------------------------------------------------------------------------------
 
-def statement_shape(st: Statement):
+def _statement_shape(st: Statement):
     """A statement without source positions or spellings: what it means to the checker."""
-    block = None if st.block is None else tuple(statement_shape(s) for s in st.block)
-    return (st.name, tuple(tuple(value_shape(v) for v in g) for g in st.groups), block)
+    block = None if st.block is None else tuple(_statement_shape(s) for s in st.block)
+    return (st.name, tuple(tuple(_value_shape(v) for v in g) for g in st.groups), block)
 
 
-def value_shape(v: Value):
+def _value_shape(v: Value):
     if v.kind == "list":
-        return ("list", tuple(value_shape(i) for i in v.value))
+        return ("list", tuple(_value_shape(i) for i in v.value))
     if v.kind == "call":
-        return ("call", v.value[0], tuple(value_shape(a) for a in v.value[1]))
+        return ("call", v.value[0], tuple(_value_shape(a) for a in v.value[1]))
     return (v.kind, v.value)
 
 
@@ -614,7 +609,7 @@ def _verify(expected: list[Statement], comments: list[str], result: str, filenam
         got = parse_text(result, filename)
     except Exception as exc:  # noqa: BLE001 - any failure here is this module's bug
         raise FormatError(f"{filename}: the formatted text does not parse:\n{exc}") from None
-    if [statement_shape(s) for s in got] != [statement_shape(s) for s in expected]:
+    if [_statement_shape(s) for s in got] != [_statement_shape(s) for s in expected]:
         raise FormatError(f"{filename}: formatting would change the statements")
     if sorted(c.text for c in _collector().comments(result)) != sorted(comments):
         raise FormatError(f"{filename}: formatting would change the comments")

@@ -18,6 +18,7 @@ import clingo
 from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
+from .policy import PARAMETER_READERS
 from .values import format_symbol, value_from_symbol
 
 #: comparison → (symbol, words for amounts, words for dates)
@@ -30,7 +31,8 @@ OPS = {
     ast.ComparisonOperator.NotEqual: ("!=", "differs from", "is not"),
 }
 #: predicates whose variable arguments are best named by one of their constant arguments
-LABEL_FROM_ARG = {"in_force": 1, "param": 0}
+#: (the parameter readers: `in_force(A, disclosure_threshold, P)` names P)
+LABEL_FROM_ARG = {name: position for (name, _), position in PARAMETER_READERS.items()}
 
 
 class Substitute(ast.Transformer):

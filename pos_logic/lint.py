@@ -492,12 +492,10 @@ class _Jurisdiction:
                 sym = atom.symbol
                 if sym.ast_type is not ASTType.Function:
                     continue
-                if sym.name == "in_force" and len(sym.arguments) == 3:
-                    term = sym.arguments[1]
-                elif sym.name == "param" and len(sym.arguments) == 3:
-                    term = sym.arguments[0]
-                else:
+                position = _policy.PARAMETER_READERS.get((sym.name, len(sym.arguments)))
+                if position is None:
                     continue
+                term = sym.arguments[position]
                 name = _constant(term)
                 if name is None:
                     continue

@@ -35,6 +35,8 @@ CASE_VAR = "POS_Case"
 FIRED = "_pos_fired"
 GLOBAL_FIRED = "_pos_gfired"
 CASE_DOMAIN = "_pos_case"
+#: library predicates that read a dated parameter: (name, arity) → position of the parameter's name
+PARAMETER_READERS = {("in_force", 3): 1, ("in_force_since", 4): 1, ("param", 3): 0, ("param_on", 3): 1}
 PROBE = "_pos_probe"
 #: facts every case has, whatever its schema
 HEADER_FACTS = ("agreement", "agreement_type", "name", "given", "as_of", "setting")

@@ -115,7 +115,7 @@ def test_facts_prints_asp_that_plain_clingo_can_read(testland, tmp_path):
     assert "compensation(1,usd(0,25000,1))." in result.output
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["explain"], ["facts"]])
+@pytest.mark.parametrize("command", [[], ["check"], ["explain"], ["facts"], ["test"], ["lint"], ["rules"], ["diff"], ["fmt"]])
 def test_every_help_says_what_it_does_with_an_example(command):
     result = _run(*command, "--help")
     assert result.exit_code == 0
@@ -144,3 +144,21 @@ def test_the_as_of_fact_points_at_its_own_line(testland, tmp_path):
     path = tmp_path / "a.pos"
     path.write_text('case "x"\njurisdiction testland; as_of 2025-05-20\ncontract "C" {\n compensation $1.00\n}\n')
     assert f"as_of(d(2025,5,20)).  % {path}:2" in _run("facts", str(path)).output
+
+
+def test_fmt_rewrites_to_canonical_form_and_check_reports_without_writing(testland, tmp_path):
+    path = tmp_path / "a.pos"
+    path.write_text('jurisdiction testland\ncontract "C" {  compensation   $48000 }\n')
+    before = path.read_text()
+    checked = _run("fmt", "--check", str(path))
+    assert checked.exit_code == 1 and "would reformat" in checked.output and path.read_text() == before
+    assert _run("fmt", str(path)).exit_code == 0
+    assert "$48,000.00" in path.read_text()
+    assert _run("fmt", "--check", str(path)).exit_code == 0
+
+
+def test_fmt_leaves_a_broken_file_untouched(testland, tmp_path):
+    path = tmp_path / "a.pos"
+    path.write_text('jurisdiction testland\ncontract "C" {\n')
+    result = _run("fmt", str(path))
+    assert result.exit_code == 2 and path.read_text() == 'jurisdiction testland\ncontract "C" {\n'

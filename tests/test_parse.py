@@ -336,3 +336,11 @@ def test_the_source_line_of_a_value_after_a_form_feed_is_the_line_it_is_on():
                           '  compensation $48,000.00\n  contractor { }\n}\n', FILE)
     (comp,) = attribute(case, "compensation").items[0]
     assert case.source_line(comp.span.line) == "compensation $48,000.00"
+
+
+def test_amounts_separated_by_commas_are_separate_values():
+    from pos_logic.parse import parse_text
+    [st] = parse_text("x [$5, $6], $7\n", "m.pos")
+    items = st.groups[0][0].value
+    assert [v.value.cents for v in items] == [500, 600]
+    assert st.groups[1][0].value.cents == 700
