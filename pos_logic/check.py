@@ -77,7 +77,7 @@ def check_cases(cases: list[Case], depth: int | None = None,
         problems = [p for i in indexes for p in check_settings(cases[i], policy, settings)]
         if problems:
             raise InputError(list(dict.fromkeys(problems)))
-        runs = run_cases([cases[i] for i in indexes], policy, settings=settings)
+        runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth)
         for i, run in zip(indexes, runs):
             findings = findings_of(run, policy, depth)
             results[i] = CaseResult(run.case, findings, compare(run.case, findings))

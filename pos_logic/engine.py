@@ -25,7 +25,7 @@ from clingo import ast
 from .errors import InputError, PosError
 from .facts import Fact, from_case
 from .model import Case
-from .policy import CASE_DOMAIN, FIRED, GLOBAL_FIRED, PROBE, Policy, clingo_diagnostic
+from .policy import CASE_DOMAIN, FIRED, FOUND, GLOBAL_FIRED, PROBE, Policy, clingo_diagnostic
 
 DEFAULT_CHUNK = 500
 
@@ -51,12 +51,15 @@ class CaseRun:
     global_firings: list[Firing] = field(default_factory=list)
 
 
-def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK,
-              explain: bool = True, settings: dict[str, str] | None = None) -> list[CaseRun]:
-    """Check cases of one jurisdiction; results come back in the order of `cases`."""
+def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, explain: bool = True,
+              settings: dict[str, str] | None = None, depth: int | None = None) -> list[CaseRun]:
+    """Check cases of one jurisdiction; results come back in the order of `cases`.
+
+    depth=1 reads only what the finding rules recorded (enough for a checklist, and most of
+    the cost of reading an answer is in the other records); None reads every derivation."""
     runs = [CaseRun(case, from_case(case, settings)) for case in cases]
     for start in range(0, len(runs), chunk):
-        _solve(runs[start:start + chunk], policy, explain)
+        _solve(runs[start:start + chunk], policy, explain, depth)
     return runs
 
 
@@ -88,14 +91,15 @@ def answer(runs: list[CaseRun], statements, shows: str) -> list[Symbol]:
     raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
 
 
-def _solve(runs: list[CaseRun], policy: Policy, explain: bool) -> None:
+def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None) -> None:
     if explain:
-        symbols = answer(runs, policy.statements, f"#show {FIRED}/4. #show {GLOBAL_FIRED}/3.")
+        shows = f"#show {FOUND}/4. #show {GLOBAL_FIRED}/3." + ("" if depth == 1 else f" #show {FIRED}/4.")
+        symbols = answer(runs, policy.statements, shows)
     else:
         symbols = answer(runs, policy.plain, " ".join(f"#show {k}/{n}." for k, n in _finding_signatures()))
     global_firings = []
     for sym in symbols:
-        if sym.name == FIRED:
+        if sym.name == FIRED or sym.name == FOUND:
             case, rule, head, values = sym.arguments
             runs[case.number].firings.append(Firing(rule.number, head, tuple(values.arguments)))
         elif sym.name == GLOBAL_FIRED:

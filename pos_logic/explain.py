@@ -253,6 +253,9 @@ class _Explainer:
             if a.get("cite"):
                 text += f" ({a['cite']})"
             return Premise("policy", text, atom=atom_text(sym), source=f"{rule.file}:{rule.line}")
+        if sym.name not in self.run_fact_names:  # derived, its derivation not read (depth 1)
+            means = self.means.get(sym.name, ("", ""))[0]
+            return Premise("derived", f"{means}: {atom_text(sym)}" if means else atom_text(sym), atom=atom_text(sym))
         return Premise("fact", atom_text(sym), atom=atom_text(sym))
 
     def matches(self, pattern):

@@ -9,6 +9,7 @@ does three things to the plain ASP the policy staff wrote:
 3. instruments every rule `H :- B.` as `_pos_fired(Case, R, H', Vars) :- B.` and
    `H :- _pos_fired(Case, R, H', _).`, so the answer records which ground instance of which rule
    derived each atom, with the values of its variables: the raw material of explanations.
+   Finding rules record as `_pos_found`, so a checklist can read only those.
 
     >>> policy = load_policy("arkansas")
     >>> any(r.annotations.get("id") == "AR-DISC-01" for r in policy.rules)
@@ -33,6 +34,7 @@ from .schema import load_schema
 
 CASE_VAR = "POS_Case"
 FIRED = "_pos_fired"
+FOUND = "_pos_found"  # what FIRED records, for rules whose head is a finding
 GLOBAL_FIRED = "_pos_gfired"
 CASE_DOMAIN = "_pos_case"
 #: library predicates that read a dated parameter: (name, arity) → position of the parameter's name
@@ -382,8 +384,9 @@ def instrument(node: ast.AST, rule: Rule, local: set[str]) -> list[ast.AST]:
     pattern = head_term.update(arguments=fresh)
     if rule.local:
         case = [ast.Variable(loc, CASE_VAR)]
-        fired_head = ast.Function(loc, FIRED, [*case, index, head_term, tup], 0)
-        fired_body = ast.Function(loc, FIRED, [*case, index, pattern, ast.Variable(loc, "_")], 0)
+        record_name = FOUND if rule.is_finding else FIRED
+        fired_head = ast.Function(loc, record_name, [*case, index, head_term, tup], 0)
+        fired_body = ast.Function(loc, record_name, [*case, index, pattern, ast.Variable(loc, "_")], 0)
         derived = head_term.update(arguments=[*case, *fresh])
     else:
         fired_head = ast.Function(loc, GLOBAL_FIRED, [index, head_term, tup], 0)
