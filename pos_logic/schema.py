@@ -483,7 +483,7 @@ class _Checker:
                 exact = {x.lower(): x for x in f.values}
                 if v.value.lower() in exact:
                     return Value(want, exact[v.value.lower()], v.span, v.text)
-                self.fail(v.span, f"'{v.value}' is not a {f.name} here", closest(v.value, f.values), f.values)
+                self.fail(v.span, f"'{v.value}' is not a valid {f.name}", closest(v.value, f.values), f.values)
                 return None
         elif want == "form":
             if v.kind in ("name", "string"):

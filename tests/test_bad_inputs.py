@@ -151,9 +151,9 @@ BAD = [
     Bad("a misspelled attribute suggests the attribute meant",
         replace(9, "  compensaton $40,000.00"), 9, 3, "unknown attribute 'compensaton'", "compensation"),
     Bad("an unknown enum value suggests the closest allowed value",
-        replace(6, "  division DCFX"), 6, 12, "'DCFX' is not a division", "DCFS"),
+        replace(6, "  division DCFX"), 6, 12, "'DCFX' is not a valid division", "DCFS"),
     Bad("an unknown contractor entity suggests the closest one",
-        replace(15, "    entity llcc"), 15, 12, "'llcc' is not a entity", "llc"),
+        replace(15, "    entity llcc"), 15, 12, "'llcc' is not a valid entity", "llc"),
     Bad("an unknown document suggests the closest known form",
         replace(12, "  on_file [OSP-2, PCS-D]"), 12, 12, "'OSP-2' is not a document known", "OSP-1"),
     Bad("a misspelled agreement kind at the top level suggests the statement meant",
@@ -242,7 +242,7 @@ BAD = [
     Bad("a NUL byte is refused where it is",
         replace(9, "  compensation $40,000.00\x00"), 9, 26, "NUL byte"),
     Bad("a tab counts as one column",
-        replace(6, "\tdivision\tDCFX"), 6, 11, "'DCFX' is not a division", "DCFS"),
+        replace(6, "\tdivision\tDCFX"), 6, 11, "'DCFX' is not a valid division", "DCFS"),
     Bad("a non-breaking space is an unexpected character",
         replace(6, "  division\u00a0DCFS"), 6, 11, "unexpected character"),
     Bad("a letter outside ASCII in a bare name is an unexpected character",
@@ -254,7 +254,7 @@ BAD = [
         first_lines(9).replace("\n", "\r\n"), 9, 26, "ends too early"),
     Bad("a form feed earlier in the file does not shift the line shown under a problem",
         replace(6, "  division DCFX").replace("arkansas\n", "arkansas\f\n"), 6, 12,
-        "'DCFX' is not a division", "DCFS"),
+        "'DCFX' is not a valid division", "DCFS"),
     # -- expect lines -----------------------------------------------------------------------
     Bad("a comma after the kind of a negated expect line is refused",
         replace(21, "  not document, PCS-D"), 21, 7, "no comma after the kind"),
@@ -508,9 +508,9 @@ def test_all_problems_render_in_file_order_each_with_its_source_line():
     rendered = err.value.render()
     heads = [row for row in rendered.splitlines() if row.startswith(FILE)]
     assert heads == [
-        "bad.pos:6:12: 'DCFX' is not a division here (did you mean 'DCFS'?)",
-        "bad.pos:7:8: 'profesional' is not a kind here (did you mean 'professional'?)",
-        "bad.pos:13:12: 'cs' is not a approved here (did you mean 'css'?)",
+        "bad.pos:6:12: 'DCFX' is not a valid division (did you mean 'DCFS'?)",
+        "bad.pos:7:8: 'profesional' is not a valid kind (did you mean 'professional'?)",
+        "bad.pos:13:12: 'cs' is not a valid approved (did you mean 'css'?)",
     ]
     assert "      division DCFX\n               ^^^^" in rendered
 
