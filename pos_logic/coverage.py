@@ -73,12 +73,12 @@ class Coverage:
     def by_id(self) -> dict[str, tuple[bool, int, int]]:
         """Catalog id → (some rule with it fired, boundaries covered, boundaries in all)."""
         out: dict[str, list] = {}
-        for r in self.rules:
-            if r.is_finding:
+        for r in self.rules:  # finding rules by catalog id; helper rules that compare, by name
+            if r.is_finding or any(b.rule is r for b in self.boundaries):
                 row = out.setdefault(r.annotations.get("id", r.head), [False, 0, 0])
                 row[0] = row[0] or r.index in self.fired
         for b in self.boundaries:
-            row = out.setdefault(b.rule.annotations.get("id", b.rule.head), [False, 0, 0])
+            row = out[b.rule.annotations.get("id", b.rule.head)]
             row[1] += b.covered
             row[2] += 1
         return {k: tuple(v) for k, v in sorted(out.items())}
