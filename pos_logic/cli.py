@@ -7,6 +7,7 @@ or a policy error.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import click
@@ -122,7 +123,7 @@ def _why_not(case, result, query: str, settings) -> str:
     from .policy import load_policy
     from .whynot import why_not
 
-    kind, *key = query.split()
+    kind, *key = _words(query)
     if kind not in FINDING_KINDS:
         raise click.BadParameter(f"{kind!r} is not a kind of finding ({', '.join(FINDING_KINDS)})",
                                  param_hint="--why-not")
@@ -133,6 +134,11 @@ def _why_not(case, result, query: str, settings) -> str:
     [run] = run_cases([case], policy, settings=settings)
     attempts = why_not(run, policy, kind, tuple(key), {f.head for f in run.firings}, {f.symbol for f in run.facts})
     return render.why_not(query, attempts)
+
+
+def _words(query: str) -> list[str]:
+    """A finding as typed on the command line: words, with `f(a b)` and "a b" kept whole."""
+    return [w.replace('"', '') for w in re.findall(r'[^\s(]+\([^)]*\)|"[^"]*"|\S+', query)]
 
 
 def _picks(query: str, f) -> bool:

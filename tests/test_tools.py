@@ -71,3 +71,10 @@ def test_diff_lists_the_cases_a_threshold_edit_moves(testland, tmp_path, monkeyp
     assert "~ document F-1" in c30  # keeps it, for another reason
     assert "was: A contract whose total exceeds $25,000.00" in c30
     assert "now: A contract whose total exceeds $15,000.00" in c30
+
+
+def test_why_not_takes_a_finding_whose_argument_has_spaces(testland, tmp_path):
+    path = tmp_path / "c.pos"
+    path.write_text('jurisdiction testland\ncontract "C" {\n compensation $1.00\n}\n')
+    out = _run("explain", str(path), "--why-not", 'violation missing_document("F 1")').output
+    assert "POS-FILE-01" in out and "no rule derives" not in out
