@@ -146,18 +146,27 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
             attempts.append(attempt)
             continue
         names = probe_variables(rule, binding)
+        others: list[str] = []  # findings of this rule the case offers, for other arguments
+        matched = False
         for row in by_prefix.get((rule.index, len(binding)), []):
             bound = dict(zip(names, row))
             head = substitute(rule.node.head.atom.symbol, bound)
             head_sym = term_symbol(head)
             if head_sym is not None and [key_text(a).lower() for a in head_sym.arguments[1:len(key) + 1]] \
                     != [k.lower() for k in key]:
+                others.append(" ".join(key_text(a) for a in head_sym.arguments[1:]))
                 continue
+            matched = True
             attempt = Attempt(rule, says=fill(rule.annotations.get("says", ""), bound, "…"))
             for lit in binding:
                 attempt.conditions.append(Condition(True, _pretty(substitute(lit, bound))))
             for lit in checks:
                 attempt.conditions.append(_check(lit, substitute(lit, bound), labels, derived | facts))
+            attempts.append(attempt)
+        if not matched and others:
+            attempt = Attempt(rule, says=fill(rule.annotations.get("says", ""), {}, "…"))
+            attempt.conditions.append(Condition(False, "its conditions hold in this case only for: "
+                                                + "; ".join(sorted(set(others)))))
             attempts.append(attempt)
     return attempts
 

@@ -78,3 +78,10 @@ def test_why_not_takes_a_finding_whose_argument_has_spaces(testland, tmp_path):
     path.write_text('jurisdiction testland\ncontract "C" {\n compensation $1.00\n}\n')
     out = _run("explain", str(path), "--why-not", 'violation missing_document("F 1")').output
     assert "POS-FILE-01" in out and "no rule derives" not in out
+
+
+def test_why_not_names_the_arguments_a_rule_does_hold_for(testland, tmp_path):
+    path = tmp_path / "c.pos"
+    path.write_text('jurisdiction testland\ncontract "C" {\n term 2024-01-01 to 2024-12-31\n compensation $30,000.00\n}\n')
+    out = _run("explain", str(path), "--why-not", "document F-2").output
+    assert "T-1" not in out  # a rule whose head is F-1 cannot be F-2
