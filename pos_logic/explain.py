@@ -113,6 +113,26 @@ class Finding:
         return out
 
 
+def _means(policy: Policy) -> dict[str, tuple[str, str]]:
+    """Each helper predicate's `%@ means:` / `%@ means_not:` phrases (once per policy)."""
+    if "means" not in policy.memo:
+        means: dict[str, tuple[str, str]] = {}
+        for rule in policy.rules:
+            a = rule.annotations
+            if a.get("means") or a.get("means_not"):
+                means.setdefault(rule.head, (a.get("means", ""), a.get("means_not", "")))
+        policy.memo["means"] = means
+    return policy.memo["means"]
+
+
+def _rule_labels(policy: Policy, rule: Rule) -> dict[str, str]:
+    """What each of a rule's variables stands for (once per rule)."""
+    labels = policy.memo.setdefault("labels", {})
+    if rule.index not in labels:
+        labels[rule.index] = variable_labels(rule.node)
+    return labels[rule.index]
+
+
 def key_text(sym: Symbol) -> str:
     """How a finding's argument is written in an expect block: PCS-D, dfa, $25,000.00, f(x)."""
     value = value_from_symbol(sym)
@@ -147,11 +167,7 @@ class _Explainer:
         for firing in run.global_firings:
             self.globals.setdefault(firing.head, firing)
         self.titles = {e.id: e.title for e in run.case.entities()}
-        self.means: dict[str, tuple[str, str]] = {}
-        for rule in policy.rules:
-            a = rule.annotations
-            if a.get("means") or a.get("means_not"):
-                self.means.setdefault(rule.head, (a.get("means", ""), a.get("means_not", "")))
+        self.means = _means(policy)
         self.memo: dict[Symbol, Derivation] = {}
         self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
 
@@ -192,7 +208,7 @@ class _Explainer:
         ground_rule = f"{head}." if not body else f"{head} :- {body}."
         d = Derivation(atom_text(head), rule, says, ground_rule, cure=cure)
         visiting = (*visiting, head)
-        labels = variable_labels(rule.node)
+        labels = _rule_labels(self.policy, rule)
         for original, lit in zip(rule.node.body, ground.body):
             premise = self.premise(original, lit, labels, visiting)
             if premise is not None:

@@ -103,6 +103,8 @@ class Policy:
     local: frozenset[str]
     case_facts: frozenset[str] = frozenset()
     settings: dict[str, Setting] = field(default_factory=dict)
+    #: what explanations compute once per policy, not once per case (phrases, labels)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def rule(self, index: int) -> Rule:
         return self.rules[index]
