@@ -9,6 +9,7 @@ it has seen for the life of a process, and peak RSS can only be read per process
 
     cli-text     `pos check DIR` as one subprocess: process start + everything, text checklist
     cli-json     `pos check --format json DIR`: the same with full derivations, JSON output
+                 (not run unless named in --methods: its output is ~200 KB per case)
     check-d1     pos_logic.check.check_files(paths, depth=1): what the text checklist needs
     check-full   check_files(paths, depth=None): full derivations, what --format json needs
     plain        load_case + pos_logic.engine.run_cases(explain=False): the case-threaded rules,
@@ -18,10 +19,13 @@ it has seen for the life of a process, and peak RSS can only be read per process
     clingo-1     the same, but the policy files' own text and one fresh Control per case:
                  what `pos facts FILE | clingo policies/...` does, case by case
     stages       where check-d1's time goes: Lark parse, schema check, facts, engine, explain
+                 depth=1 (check-full minus check-d1 is what full-depth explanations add)
 
 Every method's findings (agreement, kind, key) must equal the checker's for every case; if any
 differ the benchmark prints them and exits 1. The case vocabulary is read from the schema at run
-time, so the generator keeps up with attributes added to it.
+time, so the generator keeps up with attributes added to it. The code, grammar and policies are
+copied first and every process runs on the copy, so edits to the checkout during a run do not
+mix versions. See bench/README.md for what each row measures and the figures on this machine.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 JURISDICTION = "arkansas"
@@ -51,6 +56,9 @@ TOP = 1_000_000_000_00
 NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*")
 
 METHODS = ("cli-text", "cli-json", "check-d1", "check-full", "plain", "clingo", "clingo-1", "stages")
+#: cli-json writes ~200 KB of JSON per case (every finding carries its whole derivation tree):
+#: about 2 GB for 10,000 cases, so it runs only when asked for
+DEFAULT_METHODS = tuple(m for m in METHODS if m != "cli-json")
 LABELS = {
     "cli-text": "pos check DIR (CLI, text, 1 process)",
     "cli-json": "pos check --format json DIR (CLI)",
@@ -79,6 +87,14 @@ def policy_amounts(jurisdiction: str = JURISDICTION) -> list[int]:
     return sorted(found)
 
 
+def _policy_settings(jurisdiction: str) -> dict[str, tuple[str, ...]]:
+    """The interpretive settings the policy declares (none if this version has no settings)."""
+    from pos_logic.policy import load_policy
+
+    declared = getattr(load_policy(jurisdiction), "settings", None) or {}
+    return {name: tuple(s.values) for name, s in sorted(declared.items())}
+
+
 class CaseGenerator:
     """Writes random cases that pass the schema, driven by whatever the schema declares."""
 
@@ -91,11 +107,18 @@ class CaseGenerator:
         thresholds = sorted(set(BASE_THRESHOLDS) | {a for a in policy_amounts(jurisdiction) if a > 0})
         edges = {t + d for t in thresholds for d in (-1, 0, 1)} | {WRAP_EDGE, WRAP_EDGE + 1, TOP, 1}
         self.boundaries = sorted(e for e in edges if 0 < e <= TOP)
+        self.thresholds = set(thresholds)
+        self.unvisited = list(reversed(self.boundaries))  # the first totals visit every boundary once
+        self.settings = _policy_settings(jurisdiction)
         self.serial = 0
+        self.stats: Counter = Counter()
 
     # values by type -------------------------------------------------------------------------
-    def amount(self) -> int:
-        """Cents: on a boundary 45%, small 10%, otherwise log-uniform up to $1,000,000,000.00."""
+    def amount(self, total: bool = False) -> int:
+        """Cents: on a boundary 45%, small 10%, otherwise log-uniform up to $1,000,000,000.00.
+        The first totals visit every boundary once."""
+        if total and self.unvisited:
+            return self.unvisited.pop()
         r = self.rng.random()
         if r < 0.45:
             return self.rng.choice(self.boundaries)
@@ -142,9 +165,12 @@ class CaseGenerator:
 
         if not spec.many:
             return f"{name} {item()}"
+        if len(spec.fields) == 1 and self.rng.random() < 0.1:
+            self.stats[f"{name} []"] += 1
+            return f"{name} []"  # "none yet": on_file [] makes every required document missing
         if len(spec.fields) == 1 and spec.fields[0].type in ("form", "enum"):
             pool = sorted(self.schema.forms) if spec.fields[0].type == "form" else list(spec.fields[0].values)
-            chosen = self.rng.sample(pool, self.rng.randint(1, len(pool)))  # never empty: `[]` is refused
+            chosen = self.rng.sample(pool, self.rng.randint(1, len(pool)))
             shown = [c if NAME_TOKEN.fullmatch(c) else json.dumps(c) for c in chosen]
             return f"{name} [{', '.join(shown)}]"
         return f"{name} " + ", ".join(item() for _ in range(self.rng.randint(1, 3)))
@@ -163,6 +189,7 @@ class CaseGenerator:
             header.append(" ".join(self.value(f, spec.head) for f in spec.attributes[spec.head].fields))
         inner = indent + "  "
         lines = [f"{indent}{' '.join(header)} {{"]
+        self.stats[block_name] += 1
         attrs = {n: a for n, a in spec.attributes.items() if n != spec.head}
         money_split = "compensation" in attrs and "reimbursable" in attrs
         reimbursed = money_split and rng.random() < 0.5
@@ -172,15 +199,21 @@ class CaseGenerator:
             wanted = aspec.required or rng.random() < (0.8 if name in ("term", "entity") else 0.5)
             if wanted:
                 lines.append(inner + self.attribute(name, aspec))
+                if aspec.many:
+                    self.stats[f"{name} lists"] += 1
         if money_split:
-            total = self.amount()  # the total lands on the boundaries, not just the parts
+            total = self.amount(total=True)  # the total lands on the boundaries, not just the parts
+            near = {total - t for t in self.thresholds}
+            self.stats["total on a threshold"] += 0 in near
+            self.stats["total a cent off one"] += bool(near & {-1, 1})
+            self.stats["total over $21,474,836.47"] += total > WRAP_EDGE
             if reimbursed and total > 1:
                 part = rng.choice([1, total // 10, rng.randint(1, total - 1)]) or 1
                 lines.append(f"{inner}compensation {money_text(total - part)}")
                 lines.append(f"{inner}reimbursable {money_text(part)}")
             else:
                 lines.append(f"{inner}compensation {money_text(total)}")
-        if depth < 3:
+        if depth < 4:
             for child, cspec in spec.children.items():
                 if cspec.many:
                     count = rng.choice([1, 1, 2, 3]) if cspec.required else rng.choice([0, 0, 0, 1, 1, 2, 3])
@@ -197,6 +230,10 @@ class CaseGenerator:
         lines = [f'case "bench {self.serial}"', f"jurisdiction {self.jurisdiction}"]
         if rng.random() < 0.3:
             lines.append(f"as_of {self.date(2020, 2027).isoformat()}")
+        for name, values in self.settings.items():
+            if rng.random() < 0.2:
+                lines.append(f"setting {name} {rng.choice(values)}")
+                self.stats["setting lines"] += 1
         kinds = list(self.schema.agreements)
         titles: set[str] = set()
         for _ in range(rng.choices([1, 2, 3], weights=[85, 12, 3])[0]):
@@ -206,16 +243,17 @@ class CaseGenerator:
         return "\n".join(lines) + "\n"
 
 
-def generate(count: int, seed: int, folder: Path) -> list[Path]:
+def generate(count: int, seed: int, folder: Path, jurisdiction: str = JURISDICTION) -> list[Path]:
     """Write `count` case files into folder (case-00001.pos …); return their paths in order."""
     folder.mkdir(parents=True, exist_ok=True)
-    gen = CaseGenerator(seed)
+    gen = CaseGenerator(seed, jurisdiction)
     width = max(5, len(str(count)))
     paths = []
     for i in range(1, count + 1):
         path = folder / f"case-{i:0{width}d}.pos"
         path.write_text(gen.case(), encoding="utf-8")
         paths.append(path)
+    generate.stats = gen.stats  # type: ignore[attr-defined]
     return paths
 
 
@@ -293,14 +331,14 @@ def clingo_batch(cases, policy, chunk: int, stages: dict | None = None) -> dict[
     rows: dict[str, list] = {}
     for start in range(0, len(cases), chunk):
         part = cases[start:start + chunk]
-        t = time.perf_counter()
+        t = _now()
         text = []
         for n, case in enumerate(part):
             text.append(f"{CASE_DOMAIN}({n}).")
             for fact in from_case(case):
                 sym = fact.symbol
                 s = str(sym)
-                text.append(f"{sym.name}({n},{s[len(sym.name) + 1:]})." if sym.arguments else f"{s}({n}).")
+                text.append(f"{sym.name}({n},{s[len(sym.name) + 1:]}." if sym.arguments else f"{s}({n}).")
         text = "\n".join(text)
         t = _lap(stages, "facts → text", t)
         ctl = clingo.Control(["--warn=none"])
@@ -332,7 +370,7 @@ def clingo_per_case(cases, policy, stages: dict | None = None) -> dict[str, list
     program = "\n".join(p.read_text("utf-8") for p in policy.files)
     rows: dict[str, list] = {}
     for case in cases:
-        t = time.perf_counter()
+        t = _now()
         facts = "\n".join(f"{f.symbol}." for f in from_case(case))
         t = _lap(stages, "facts → text", t)
         ctl = clingo.Control(["--warn=none"])
@@ -350,43 +388,59 @@ def clingo_per_case(cases, policy, stages: dict | None = None) -> dict[str, list
     return rows
 
 
-def _lap(stages: dict, name: str, since: float) -> float:
-    now = time.perf_counter()
-    stages[name] = stages.get(name, 0.0) + now - since
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _lap(stages: dict, name: str, since: tuple[float, float]) -> tuple[float, float]:
+    """Add the wall and CPU seconds since `since` to stage `name`; return now."""
+    now = _now()
+    wall, cpu = stages.get(name, (0.0, 0.0))
+    stages[name] = (wall + now[0] - since[0], cpu + now[1] - since[1])
     return now
 
 
-def run_method(method: str, paths: list[Path], chunk: int | None) -> tuple[float, dict, dict]:
+def run_method(method: str, paths: list[Path], chunk: int | None,
+               jurisdiction: str = JURISDICTION) -> tuple[float, dict, dict]:
     """Seconds for the whole batch, findings rows, and sub-stage seconds, in this process."""
     import pos_logic.check as check
     from pos_logic.engine import DEFAULT_CHUNK, run_cases
-    from pos_logic.explain import findings_of
-    from pos_logic.expect import compare
     from pos_logic.load import load_case_text
-    from pos_logic.parse import parse_text, read_case_file
     from pos_logic.policy import load_policy
-    from pos_logic.schema import check as schema_check
 
     if chunk is not None and chunk != DEFAULT_CHUNK:  # check_files has no chunk option
         check.run_cases = lambda cases, policy, **kw: run_cases(cases, policy, chunk=chunk, **kw)
     size = chunk or DEFAULT_CHUNK
     # One-off costs every method pays once per process, kept out of the batch time: the policy
     # (clingo.ast parse + instrumentation) and the Lark parser (grammar → tables).
-    stages: dict[str, float] = {}
-    t = time.perf_counter()
-    policy = load_policy(JURISDICTION)
+    stages: dict[str, tuple[float, float]] = {}
+    t = _now()
+    policy = load_policy(jurisdiction)
     t = _lap(stages, "setup: load policy", t)
-    load_case_text(f"jurisdiction {JURISDICTION}\ncontract \"w\" {{ compensation $1.00\n"
-                   "contractor { } }\n", "warmup.pos")
+    load_case_text(CaseGenerator(0, jurisdiction).case(), "warmup.pos")
     _lap(stages, "setup: Lark parser + schema", t)
 
-    start = time.perf_counter()
+    start = _now()
+    seconds, rows = _run_timed(method, paths, policy, size, stages, start)
+    stages["_cpu"] = time.process_time() - start[1]
+    return seconds, rows, stages
+
+
+def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]:
+    import pos_logic.check as check
+    from pos_logic.engine import run_cases
+    from pos_logic.explain import findings_of
+    from pos_logic.expect import compare
+    from pos_logic.facts import from_case
+    from pos_logic.parse import parse_text, read_case_file
+    from pos_logic.schema import check as schema_check
+
     if method in ("check-d1", "check-full"):
         results, problems = check.check_files(paths, depth=1 if method == "check-d1" else None)
-        seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start[0]
         if problems:
             raise SystemExit(f"{len(problems)} generated cases do not load: {problems[0]}")
-        return seconds, rows_of_results(results), stages
+        return seconds, rows_of_results(results)
     if method == "stages":
         t = start
         texts = [(str(p), read_case_file(p)) for p in paths]
@@ -395,7 +449,6 @@ def run_method(method: str, paths: list[Path], chunk: int | None) -> tuple[float
         t = _lap(stages, "Lark parse", t)
         cases = [schema_check(st, f, text) for f, text, st in parsed]
         t = _lap(stages, "schema check", t)
-        from pos_logic.facts import from_case
         for case in cases:
             from_case(case)
         t = _lap(stages, "facts (from_case)", t)
@@ -408,11 +461,8 @@ def run_method(method: str, paths: list[Path], chunk: int | None) -> tuple[float
         for case, findings in results:
             compare(case, findings)
         t = _lap(stages, "expect compare", t)
-        for run in runs:
-            findings_of(run, policy, None)
-        _lap(stages, "(explain depth=None, not in the total)", t)
-        seconds = sum(v for k, v in stages.items() if not k.startswith(("setup", "(")))
-        return seconds, {}, stages
+        seconds = sum(wall for k, (wall, _) in stages.items() if not k.startswith("setup"))
+        return seconds, {}
     cases = load_all(paths)
     t = _lap(stages, "load cases (read, Lark, schema)", start)
     if method == "plain":
@@ -424,24 +474,42 @@ def run_method(method: str, paths: list[Path], chunk: int | None) -> tuple[float
         rows = clingo_per_case(cases, policy, stages)
     else:
         raise SystemExit(f"unknown method {method!r}")
-    return time.perf_counter() - start, rows, stages
+    return time.perf_counter() - start[0], rows
 
 
 # -- workers and the parent ---------------------------------------------------------------------
 
-def _spawn(argv: list[str], stdout_path: Path) -> tuple[float, int, float]:
-    """Run a process to completion: wall seconds, exit code, its own peak RSS in MB."""
+#: Runs argv and reports its wall time, exit code and peak RSS. Linux carries a process's peak RSS
+#: over fork and exec, so a child of this (large) parent would report at least the parent's size:
+#: a fresh small interpreter forks the measured process instead.
+_LAUNCHER = r"""
+import json, os, sys, time
+result, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(result, "w") as f:
+    json.dump({"seconds": time.perf_counter() - start, "code": os.waitstatus_to_exitcode(status),
+               "rss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}, f)
+"""
+
+
+def _spawn(argv: list[str], stdout_path: Path, env: dict | None = None) -> tuple[float, int, float, float]:
+    """Run a process to completion: wall seconds, exit code, its own peak RSS in MB, CPU seconds."""
+    report = stdout_path.with_suffix(".rusage.json")
     with open(stdout_path, "wb") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode("utf-8", "replace")
-        proc.stderr.close()
-    if err.strip() and proc.returncode not in (0, 1):
+        proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *argv], stdout=out,
+                              stderr=subprocess.PIPE, env=env)
+    err = proc.stderr.decode("utf-8", "replace")
+    got = json.loads(report.read_text("utf-8"))
+    if err.strip() and (got["code"] not in (0, 1) or "Traceback" in err):
         sys.stderr.write(err[-4000:])
-    return seconds, proc.returncode, usage.ru_maxrss / 1024
+    return got["seconds"], got["code"], got["rss_kb"] / 1024, got["cpu"]
 
 
 def _pos_command() -> list[str]:
@@ -449,28 +517,41 @@ def _pos_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "pos_logic"]
 
 
-def measure(method: str, folder: Path, listing: Path, work: Path, chunk: int | None) -> dict:
+def measure(method: str, folder: Path, listing: Path, work: Path, chunk: int | None,
+            jurisdiction: str = JURISDICTION, env: dict | None = None) -> dict:
     """One timed run of a method in a fresh process."""
     out = work / f"{method}.out"
     if method.startswith("cli-"):
         argv = _pos_command() + ["check"] + (["--format", "json"] if method == "cli-json" else []) + [str(folder)]
-        seconds, code, rss = _spawn(argv, out)
+        seconds, code, rss, cpu = _spawn(argv, out, env)
         if code not in (0, 1):
             raise SystemExit(f"`{' '.join(argv)}` exited {code}")
         rows = rows_of_json(json.loads(out.read_text("utf-8"))) if method == "cli-json" else None
-        return {"seconds": seconds, "rss_mb": rss, "rows": rows, "stages": {}, "process": seconds}
+        return {"seconds": seconds, "cpu": cpu, "rss_mb": rss, "rows": rows, "stages": {}, "process": seconds}
     result = work / f"{method}.json"
     argv = [sys.executable, str(Path(__file__).resolve()), "--worker", method, "--list", str(listing),
-            "--result", str(result)] + (["--chunk", str(chunk)] if chunk else [])
-    process, code, rss = _spawn(argv, out)
+            "--result", str(result), "--jurisdiction", jurisdiction] + (["--chunk", str(chunk)] if chunk else [])
+    process, code, rss, _ = _spawn(argv, out, env)
     if code != 0:
         raise SystemExit(f"worker {method} exited {code}")
     doc = json.loads(result.read_text("utf-8"))
     rows = {k: [tuple(r) for r in v] for k, v in doc["rows"].items()} if doc["rows"] else None
-    return {"seconds": doc["seconds"], "rss_mb": rss, "rows": rows, "stages": doc["stages"], "process": process}
+    return {"seconds": doc["seconds"], "cpu": doc["stages"].pop("_cpu"), "rss_mb": rss, "rows": rows,
+            "stages": doc["stages"], "process": process}
 
 
 def worker(args) -> None:
+    import pos_logic
+    from pos_logic.engine import DEFAULT_CHUNK
+
+    if args.worker == "generate":
+        start = time.perf_counter()
+        paths = generate(args.cases, args.seed, args.out, args.jurisdiction)
+        Path(args.list).write_text("\n".join(map(str, paths)) + "\n", encoding="utf-8")
+        Path(args.result).write_text(json.dumps({
+            "seconds": time.perf_counter() - start, "stats": generate.stats, "chunk": DEFAULT_CHUNK,
+            "code": pos_logic.__file__}), encoding="utf-8")
+        return
     paths = [Path(line) for line in Path(args.list).read_text("utf-8").splitlines() if line]
     if args.profile:
         import cProfile
@@ -478,34 +559,62 @@ def worker(args) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-        seconds, rows, stages = run_method(args.worker, paths, args.chunk)
+        seconds, rows, stages = run_method(args.worker, paths, args.chunk, args.jurisdiction)
         profiler.disable()
         profiler.dump_stats(args.profile)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
     else:
-        seconds, rows, stages = run_method(args.worker, paths, args.chunk)
+        seconds, rows, stages = run_method(args.worker, paths, args.chunk, args.jurisdiction)
     Path(args.result).write_text(json.dumps({
-        "seconds": seconds, "rows": rows, "stages": stages,
+        "seconds": seconds, "rows": rows, "stages": stages, "code": pos_logic.__file__,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), encoding="utf-8")
 
 
 def table(n: int, measured: dict[str, dict]) -> str:
-    head = f"{'method':<42} {'cases':>6} {'seconds':>8} {'cases/s':>9} {'peak RSS MB':>12} {'process s':>10}"
+    head = (f"{'method':<42} {'cases':>6} {'seconds':>8} {'cases/s':>9} {'CPU s':>8} {'peak RSS MB':>12} "
+            f"{'process s':>10}")
     lines = [head, "-" * len(head)]
     for method, m in measured.items():
         if method == "stages":
             continue
         lines.append(f"{LABELS[method]:<42} {n:>6} {m['seconds']:>8.2f} {n / m['seconds']:>9.0f} "
-                     f"{m['rss_mb']:>12.0f} {m['process']:>10.2f}")
+                     f"{m['cpu']:>8.2f} {m['rss_mb']:>12.0f} {m['process']:>10.2f}")
     for method, m in measured.items():
         if m["stages"]:
             title = "check-d1 split by stage" if method == "stages" else LABELS[method]
-            lines.append(f"\n{title}: seconds (whole batch)")
-            for name, secs in m["stages"].items():
-                lines.append(f"  {name:<46} {secs:>8.3f}")
+            lines.append(f"\n{title + ', whole batch:':<56} {'wall s':>8} {'CPU s':>8}")
+            for name, (wall, cpu) in m["stages"].items():
+                lines.append(f"  {name:<54} {wall:>8.3f} {cpu:>8.3f}")
             if method == "stages":
-                lines.append(f"  {'total of the stages':<46} {m['seconds']:>8.3f}")
+                lines.append(f"  {'total of the stages':<54} {m['seconds']:>8.3f} {m['cpu']:>8.3f}")
     return "\n".join(lines)
+
+
+def snapshot(dest: Path) -> dict[str, str]:
+    """Copy the pos_logic package, the grammar and the policies into dest; return the environment
+    that makes a child process use the copy. Others edit the checkout while a long benchmark
+    runs: every process of one run must see the same code and rules. Nothing here imports
+    pos_logic, so a half-edited checkout cannot break the run once the copy is taken."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pos_logic")
+    package = Path(next(iter(spec.submodule_search_locations))).resolve()
+    checkout = package.parent
+    shutil.copytree(package, dest / "pos_logic", ignore=shutil.ignore_patterns("__pycache__"))
+    if (checkout / "pyproject.toml").is_file() and (checkout / "grammar").is_dir():
+        shutil.copytree(checkout / "grammar", dest / "grammar")
+        shutil.copy2(checkout / "pyproject.toml", dest / "pyproject.toml")
+        policies = checkout / "policies"
+    else:  # an installed package carries grammar/ and policies/ inside
+        policies = package / "policies"
+    policies = Path(os.environ.get("POS_POLICIES") or policies).resolve()
+    shutil.rmtree(dest / "policies", ignore_errors=True)
+    shutil.copytree(policies, dest / "policies")
+    print(f"code, grammar and policies: a copy of {checkout} (policies from {policies}) in {dest}")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(dest), *filter(None, [env.get("PYTHONPATH")])])
+    env["POS_POLICIES"] = str(dest / "policies")
+    return env
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -513,12 +622,13 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1000, help="how many cases (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--jurisdiction", default=JURISDICTION, help=f"whose schema and policy (default {JURISDICTION})")
     parser.add_argument("--chunk", type=int, default=None,
                         help="cases per clingo Control (default: the engine's DEFAULT_CHUNK)")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for the cases and results (default: a temp dir, removed)")
-    parser.add_argument("--methods", default=",".join(METHODS),
-                        help=f"comma-separated subset of {','.join(METHODS)}")
+    parser.add_argument("--methods", default=",".join(DEFAULT_METHODS),
+                        help=f"comma-separated subset of {','.join(METHODS)} (default: all but cli-json)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per method; the median is shown")
     parser.add_argument("--profile", metavar="METHOD", help="also run METHOD under cProfile (top 35 to stderr)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -533,68 +643,75 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}")
 
-    base = args.out or Path(tempfile.mkdtemp(prefix="pos-bench-"))
-    folder, work = base / "cases", base / "results"
-    if folder.exists():
-        shutil.rmtree(folder)
-    work.mkdir(parents=True, exist_ok=True)
-    t = time.perf_counter()
-    paths = generate(args.cases, args.seed, folder)
-    print(f"generated {len(paths)} cases in {folder} ({time.perf_counter() - t:.2f} s, seed {args.seed})")
-    listing = work / "paths.txt"
-    listing.write_text("\n".join(map(str, paths)) + "\n", encoding="utf-8")
-
-    measured: dict[str, dict] = {}
+    base = (args.out or Path(tempfile.mkdtemp(prefix="pos-bench-"))).resolve()
+    folder, work, frozen = base / "cases", base / "results", base / "code"
+    for old in (folder, work, frozen):
+        shutil.rmtree(old, ignore_errors=True)
+    work.mkdir(parents=True)
     try:
+        env = snapshot(frozen)
+        me = [sys.executable, str(Path(__file__).resolve())]
+        common = ["--jurisdiction", args.jurisdiction] + (["--chunk", str(args.chunk)] if args.chunk else [])
+        listing = work / "paths.txt"
+        subprocess.run(me + ["--worker", "generate", "--cases", str(args.cases), "--seed", str(args.seed),
+                             "--out", str(folder), "--list", str(listing), "--result", str(work / "generate.json")]
+                       + common, env=env, check=True)
+        made = json.loads((work / "generate.json").read_text("utf-8"))
+        print(f"generated {args.cases} cases in {folder} ({made['seconds']:.2f} s, seed {args.seed})")
+        print("  " + ", ".join(f"{k} {v}" for k, v in sorted(made["stats"].items())))
+
+        measured: dict[str, dict] = {}
         for method in methods:
-            runs = [measure(method, folder, listing, work, args.chunk) for _ in range(max(1, args.repeat))]
+            runs = [measure(method, folder, listing, work, args.chunk, args.jurisdiction, env)
+                    for _ in range(max(1, args.repeat))]
             best = runs[0]
-            best["seconds"] = statistics.median(r["seconds"] for r in runs)
-            best["process"] = statistics.median(r["process"] for r in runs)
+            for key in ("seconds", "process", "cpu"):
+                best[key] = statistics.median(r[key] for r in runs)
             best["rss_mb"] = max(r["rss_mb"] for r in runs)
             measured[method] = best
             print(f"  {method:<10} {best['seconds']:8.2f} s", flush=True)
         if args.profile:
             prof = work / f"{args.profile}.prof"
-            subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", args.profile,
-                            "--list", str(listing), "--result", str(work / "profile.json"),
-                            "--profile", str(prof)] + (["--chunk", str(args.chunk)] if args.chunk else []),
-                           check=True)
+            subprocess.run(me + ["--worker", args.profile, "--list", str(listing), "--result",
+                                 str(work / "profile.json"), "--profile", str(prof)] + common,
+                           env=env, check=True)
             print(f"profile written to {prof}")
 
-        from pos_logic.engine import DEFAULT_CHUNK
-        print(f"\n{args.cases} cases, chunk {args.chunk or DEFAULT_CHUNK}, median of {max(1, args.repeat)}; "
+        print(f"\n{args.cases} cases, chunk {args.chunk or made['chunk']}, median of {max(1, args.repeat)}; "
               f"'seconds' is the whole batch inside the process (CLI rows: the whole process)\n")
         print(table(args.cases, measured))
-
-        reference_name = next((m for m in ("check-d1", "check-full", "cli-json") if measured.get(m, {}).get("rows")),
-                              None)
-        failed = False
-        if reference_name is None:
-            print("\nfindings not compared: run check-d1, check-full or cli-json as well")
-        else:
-            reference = measured[reference_name]["rows"]
-            if len(reference) != args.cases:
-                print(f"\nFINDINGS DIFFER: {reference_name} reports {len(reference)} of {args.cases} cases")
-                failed = True
-            for method, m in measured.items():
-                if m["rows"] is None or method == reference_name:
-                    continue
-                diff = differences(reference, m["rows"])
-                if diff:
-                    failed = True
-                    print(f"\nFINDINGS DIFFER between {reference_name} and {method}:")
-                    print("\n".join("  " + d for d in diff))
-            compared = [m for m in measured if measured[m]["rows"] is not None]
-            findings = sum(len(v) for v in reference.values())
-            if not failed:
-                print(f"\nfindings equal for every case across {', '.join(compared)} "
-                      f"({findings} findings in {len(reference)} cases)")
-        return 1 if failed else 0
+        return 1 if report_differences(args.cases, measured) else 0
     finally:
         if args.out is None:
             shutil.rmtree(base, ignore_errors=True)
 
+
+def report_differences(count: int, measured: dict[str, dict]) -> bool:
+    """Print whether every method's findings equal the checker's; True if any differ."""
+    reference_name = next((m for m in ("check-d1", "check-full", "cli-json") if measured.get(m, {}).get("rows")),
+                          None)
+    if reference_name is None:
+        print("\nfindings not compared: run check-d1, check-full or cli-json as well")
+        return False
+    failed = False
+    reference = measured[reference_name]["rows"]
+    if len(reference) != count:
+        print(f"\nFINDINGS DIFFER: {reference_name} reports {len(reference)} of {count} cases")
+        failed = True
+    for method, m in measured.items():
+        if m["rows"] is None or method == reference_name:
+            continue
+        diff = differences(reference, m["rows"])
+        if diff:
+            failed = True
+            print(f"\nFINDINGS DIFFER between {reference_name} and {method}:")
+            print("\n".join("  " + d for d in diff))
+    if not failed:
+        compared = [m for m in measured if measured[m]["rows"] is not None]
+        findings = sum(len(v) for v in reference.values())
+        print(f"\nfindings equal for every case across {', '.join(compared)} "
+              f"({findings} findings in {len(reference)} cases)")
+    return failed
 
 if __name__ == "__main__":
     sys.exit(main())
