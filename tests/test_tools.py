@@ -11,6 +11,13 @@ def _run(*args):
     return CliRunner().invoke(main, list(args))
 
 
+def _why_not(tmp_path, contract_body: str, finding: str) -> str:
+    """`pos explain --why-not FINDING` on a testland contract with the given attribute lines."""
+    path = tmp_path / "c.pos"
+    path.write_text(f'jurisdiction testland\ncontract "C" {{\n{contract_body}\n}}\n')
+    return _run("explain", str(path), "--why-not", finding).output
+
+
 def test_rules_lists_id_citation_sentence_parameters_and_place(testland):
     out = _run("rules", "testland").output
     assert "T-1" in out and "Testland Code § 1" in out and "params: f1_threshold" in out
@@ -24,26 +31,20 @@ def test_rules_writes_markdown(testland, tmp_path):
 
 
 def test_why_not_names_the_failed_comparison_with_actual_values(testland, tmp_path):
-    path = tmp_path / "c.pos"
-    path.write_text('jurisdiction testland\ncontract "C" {\n term 2024-01-01 to 2024-12-31\n compensation $25,000.00\n}\n')
-    out = _run("explain", str(path), "--why-not", "document F-1").output
+    out = _why_not(tmp_path, " term 2024-01-01 to 2024-12-31\n compensation $25,000.00", "document F-1")
     assert "T-1 · Testland Code § 1" in out
     assert "✗ total $25,000.00 does not exceed f1 threshold $25,000.00" in out
     assert "✓ not government(1)" in out
 
 
 def test_why_not_names_the_missing_condition(testland, tmp_path):
-    path = tmp_path / "c.pos"
-    path.write_text('jurisdiction testland\ncontract "C" {\n compensation $1.00\n}\n')
-    out = _run("explain", str(path), "--why-not", "violation share_too_high").output
+    out = _why_not(tmp_path, " compensation $1.00", "violation share_too_high")
     assert "✗ nothing in the case makes this hold: contractor(A,C)" in out
     assert "POS-FILE-01" not in out
 
 
 def test_why_not_says_when_the_finding_is_derived(testland, tmp_path):
-    path = tmp_path / "c.pos"
-    path.write_text('jurisdiction testland\ncontract "C" {\n compensation $1.00\n}\n')
-    assert "IS derived" in _run("explain", str(path), "--why-not", "approval board").output
+    assert "IS derived" in _why_not(tmp_path, " compensation $1.00", "approval board")
 
 
 def _git(repo, *args):
@@ -74,14 +75,10 @@ def test_diff_lists_the_cases_a_threshold_edit_moves(testland, tmp_path, monkeyp
 
 
 def test_why_not_takes_a_finding_whose_argument_has_spaces(testland, tmp_path):
-    path = tmp_path / "c.pos"
-    path.write_text('jurisdiction testland\ncontract "C" {\n compensation $1.00\n}\n')
-    out = _run("explain", str(path), "--why-not", 'violation missing_document("F 1")').output
+    out = _why_not(tmp_path, " compensation $1.00", 'violation missing_document("F 1")')
     assert "POS-FILE-01" in out and "no rule derives" not in out
 
 
 def test_why_not_names_the_arguments_a_rule_does_hold_for(testland, tmp_path):
-    path = tmp_path / "c.pos"
-    path.write_text('jurisdiction testland\ncontract "C" {\n term 2024-01-01 to 2024-12-31\n compensation $30,000.00\n}\n')
-    out = _run("explain", str(path), "--why-not", "document F-2").output
+    out = _why_not(tmp_path, " term 2024-01-01 to 2024-12-31\n compensation $30,000.00", "document F-2")
     assert "T-1" not in out  # a rule whose head is F-1 cannot be F-2
