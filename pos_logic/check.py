@@ -84,6 +84,31 @@ def check_cases(cases: list[Case], depth: int | None = None,
     return results  # type: ignore[return-value]
 
 
+def check_each(paths, depth: int | None = 1) -> dict[Path, CaseResult | InputError]:
+    """Each file's result, or the error that stops that file alone (it cannot load, or asks
+    for a setting its policy lacks). The files that load are checked together, one engine
+    call per jurisdiction, as `pos test` does; depth 1 is what comparing with an expect block
+    needs."""
+    out: dict[Path, CaseResult | InputError] = {}
+    cases: list[Case] = []
+    for path in map(Path, paths):
+        try:
+            case = load_case(path)
+            problems = check_settings(case, load_policy(case.jurisdiction), {})
+            if problems:
+                raise InputError(problems)
+            cases.append(case)
+        except InputError as err:
+            out[path] = err
+    try:
+        results: list[CaseResult | InputError] = list(check_cases(cases, depth))
+    except InputError as err:  # a policy that does not load: every case of the batch reports it
+        results = [err] * len(cases)
+    for case, result in zip(cases, results):
+        out[Path(case.file)] = result
+    return out
+
+
 def check_files(paths, depth: int | None = None,
                 settings: dict[str, str] | None = None) -> tuple[list[CaseResult], list[Diagnostic]]:
     """Results for the files that load, and the diagnostics of those that do not."""

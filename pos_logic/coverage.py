@@ -17,7 +17,7 @@ from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
 from .engine import CaseRun, probe, run_cases
-from .ground import describe, one_line, substitute, term_symbol, variable_labels
+from .ground import describe, one_line, substitute, term_symbol
 from .model import Case
 from .policy import Policy, Rule, load_policy, probe_rule, probe_variables
 from .values import Money, Percent, value_from_symbol
@@ -93,7 +93,7 @@ def measure(cases: list[Case], settings: dict[str, str] | None = None) -> dict[s
     for jurisdiction, group in sorted(by_jurisdiction.items()):
         policy = load_policy(jurisdiction)
         runs = run_cases(group, policy, settings=settings)
-        fired = {f.rule for run in runs for f in run.firings} | {f.rule for run in runs for f in run.global_firings}
+        fired = {f.rule for run in runs for f in run.firings} | set(policy.global_rules.values())
         out[jurisdiction] = Coverage(policy.rules, fired, _boundaries(runs, policy))
     return out
 
@@ -122,7 +122,7 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
     out = []
     for rule, binding, comparisons in plans:
         names = probe_variables(rule, binding)
-        labels = variable_labels(rule.node)
+        labels = rule.labels
         for lit in comparisons:
             boundary = Boundary(rule, one_line(str(lit)))
             for row in rows.get(rule.index, []):

@@ -25,7 +25,7 @@ from clingo import ast
 from .errors import InputError, PosError
 from .facts import Fact, from_case
 from .model import Case
-from .policy import CASE_DOMAIN, FIRED, FOUND, GLOBAL_FIRED, PROBE, Policy, clingo_diagnostic
+from .policy import CASE_DOMAIN, PROBE, RECORD, Policy, clingo_diagnostic
 
 DEFAULT_CHUNK = 500
 
@@ -48,7 +48,6 @@ class CaseRun:
     case: Case
     facts: list[Fact]
     firings: list[Firing] = field(default_factory=list)
-    global_firings: list[Firing] = field(default_factory=list)
 
 
 def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, explain: bool = True,
@@ -63,16 +62,20 @@ def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, exp
     return runs
 
 
-def answer(runs: list[CaseRun], statements, shows: str) -> list[Symbol]:
-    """Ground `statements` with the facts of `runs` (case i numbered i) and return the shown
+def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str, extra=()) -> list[Symbol]:
+    """Ground `program` (one of the policy's texts) with the case-independent facts, the
+    `extra` AST statements and the facts of `runs` (case i numbered i), and return the shown
     atoms of the one answer."""
     messages: list[str] = []
     ctl = clingo.Control(["--warn=none"], logger=lambda _c, m: messages.append(m), message_limit=50)
     try:
-        with ast.ProgramBuilder(ctl) as builder:
-            for node in statements:
-                builder.add(node)
-            ast.parse_string(shows, builder.add)
+        ctl.add("base", [], policy.facts)
+        ctl.add("base", [], program)
+        ctl.add("base", [], shows)
+        if extra:
+            with ast.ProgramBuilder(ctl) as builder:
+                for node in extra:
+                    builder.add(node)
         with ctl.backend() as backend:
             for number, run in enumerate(runs):
                 case = Number(number)
@@ -93,31 +96,28 @@ def answer(runs: list[CaseRun], statements, shows: str) -> list[Symbol]:
 
 def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None) -> None:
     if explain:
-        shows = f"#show {FOUND}/4. #show {GLOBAL_FIRED}/3." + ("" if depth == 1 else f" #show {FIRED}/4.")
-        symbols = answer(runs, policy.statements, shows)
+        if depth == 1:
+            symbols = answer(runs, policy, policy.checklist, policy.finding_shows)
+        else:
+            symbols = answer(runs, policy, policy.program, policy.shows)
     else:
-        symbols = answer(runs, policy.plain, " ".join(f"#show {k}/{n}." for k, n in _finding_signatures()))
-    global_firings = []
+        symbols = answer(runs, policy, policy.plain, " ".join(f"#show {k}/{n}." for k, n in _finding_signatures()))
     for sym in symbols:
-        if sym.name == FIRED or sym.name == FOUND:
-            case, rule, head, values = sym.arguments
-            runs[case.number].firings.append(Firing(rule.number, head, tuple(values.arguments)))
-        elif sym.name == GLOBAL_FIRED:
-            rule, head, values = sym.arguments
-            global_firings.append(Firing(rule.number, head, tuple(values.arguments)))
+        if sym.name.startswith(RECORD):
+            rule = policy.rules[int(sym.name[len(RECORD):])]
+            case, *args, values = sym.arguments
+            runs[case.number].firings.append(Firing(rule.index, Function(rule.head, args), tuple(values.arguments)))
         else:  # plain mode: findings only
             case, *args = sym.arguments
             runs[case.number].firings.append(Firing(-1, Function(sym.name, args), ()))
-    global_firings.sort(key=lambda f: (f.rule, f.head))
     for run in runs:
         run.firings.sort(key=lambda f: (f.rule, f.head))
-        run.global_firings = global_firings
 
 
 def probe(runs: list[CaseRun], policy: Policy, probes: list) -> list[list[Symbol]]:
     """Extra `_pos_probe(Case, …)` rules (see policy.probe_rule) grounded with the policy;
     the probe atoms each case yields, without the case argument."""
-    symbols = answer(runs, [*policy.plain, *probes], f"#show {PROBE}/2.")
+    symbols = answer(runs, policy, policy.plain, f"#show {PROBE}/2.", probes)
     out: list[list[Symbol]] = [[] for _ in runs]
     for sym in symbols:
         case, tag = sym.arguments

@@ -25,8 +25,7 @@ from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
 from .engine import CaseRun, Firing
-from .ground import (OPS, atom_text, describe, fill, one_line, substitute, term_symbol, unifies,
-                     variable_labels)
+from .ground import OPS, atom_text, describe, fill, one_line, substitute, term_symbol, unifies
 from .model import FINDING_KINDS
 from .policy import Policy, Rule
 from .values import format_symbol, value_from_symbol
@@ -113,26 +112,6 @@ class Finding:
         return out
 
 
-def _means(policy: Policy) -> dict[str, tuple[str, str]]:
-    """Each helper predicate's `%@ means:` / `%@ means_not:` phrases (once per policy)."""
-    if "means" not in policy.memo:
-        means: dict[str, tuple[str, str]] = {}
-        for rule in policy.rules:
-            a = rule.annotations
-            if a.get("means") or a.get("means_not"):
-                means.setdefault(rule.head, (a.get("means", ""), a.get("means_not", "")))
-        policy.memo["means"] = means
-    return policy.memo["means"]
-
-
-def _rule_labels(policy: Policy, rule: Rule) -> dict[str, str]:
-    """What each of a rule's variables stands for (once per rule)."""
-    labels = policy.memo.setdefault("labels", {})
-    if rule.index not in labels:
-        labels[rule.index] = variable_labels(rule.node)
-    return labels[rule.index]
-
-
 def key_text(sym: Symbol) -> str:
     """How a finding's argument is written in an expect block: PCS-D, dfa, $25,000.00, f(x)."""
     value = value_from_symbol(sym)
@@ -163,11 +142,8 @@ class _Explainer:
         self.derived: dict[Symbol, list[Firing]] = {}
         for firing in run.firings:
             self.derived.setdefault(firing.head, []).append(firing)
-        self.globals: dict[Symbol, Firing] = {}
-        for firing in run.global_firings:
-            self.globals.setdefault(firing.head, firing)
         self.titles = {e.id: e.title for e in run.case.entities()}
-        self.means = _means(policy)
+        self.means = policy.means
         self.memo: dict[Symbol, Derivation] = {}
         self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
 
@@ -208,7 +184,7 @@ class _Explainer:
         ground_rule = f"{head}." if not body else f"{head} :- {body}."
         d = Derivation(atom_text(head), rule, says, ground_rule, cure=cure)
         visiting = (*visiting, head)
-        labels = _rule_labels(self.policy, rule)
+        labels = rule.labels
         for original, lit in zip(rule.node.body, ground.body):
             premise = self.premise(original, lit, labels, visiting)
             if premise is not None:
@@ -260,8 +236,8 @@ class _Explainer:
             sub = self.derivation(sym, self.derived[sym][0], visiting) \
                 if deep and sym not in visiting else None
             return Premise("derived", text, atom=atom_text(sym), derivation=sub)
-        if sym in self.globals:
-            rule = self.policy.rule(self.globals[sym].rule)
+        if (index := self.policy.global_rules.get(str(sym))) is not None:
+            rule = self.policy.rule(index)
             a = rule.annotations
             text = atom_text(sym)
             if a.get("says"):

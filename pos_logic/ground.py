@@ -18,7 +18,6 @@ import clingo
 from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
-from .policy import PARAMETER_READERS
 from .values import format_symbol, value_from_symbol
 
 #: comparison → (symbol, words for amounts, words for dates)
@@ -30,11 +29,6 @@ OPS = {
     ast.ComparisonOperator.Equal: ("=", "equals", "is"),
     ast.ComparisonOperator.NotEqual: ("!=", "differs from", "is not"),
 }
-#: predicates whose variable arguments are best named by one of their constant arguments
-#: (the parameter readers: `in_force(A, disclosure_threshold, P)` names P)
-LABEL_FROM_ARG = {name: position for (name, _), position in PARAMETER_READERS.items()}
-
-
 class Substitute(ast.Transformer):
     def __init__(self, binding: dict[str, Symbol]):
         self.binding = binding
@@ -88,27 +82,6 @@ def unifies(pattern, sym: Symbol) -> bool:
                 and len(sym.arguments) == len(pattern.arguments)
                 and all(unifies(p, a) for p, a in zip(pattern.arguments, sym.arguments)))
     return term_symbol(pattern) == sym
-
-
-def variable_labels(rule_node) -> dict[str, str]:
-    """What each variable stands for, from the first positive atom that binds it:
-    `total(A, T)` makes T "total"; `in_force(A, disclosure_threshold, P)` makes P that parameter."""
-    labels: dict[str, str] = {}
-    for lit in rule_node.body:
-        if lit.ast_type is not ASTType.Literal or lit.sign != ast.Sign.NoSign \
-                or lit.atom.ast_type is not ASTType.SymbolicAtom:
-            continue
-        fn = lit.atom.symbol
-        if fn.ast_type is not ASTType.Function:
-            continue
-        label = fn.name
-        pos = LABEL_FROM_ARG.get(fn.name)
-        if pos is not None and len(fn.arguments) > pos and fn.arguments[pos].ast_type is not ASTType.Variable:
-            label = str(fn.arguments[pos])
-        for arg in fn.arguments:
-            if arg.ast_type is ASTType.Variable and arg.name not in labels:
-                labels[arg.name] = label.replace("_", " ")
-    return labels
 
 
 def describe(term, sym: Symbol | None, labels: dict[str, str]) -> str:

@@ -940,7 +940,7 @@ def _clingo_messages(message: str) -> list[Diagnostic]:
         return list(out.values())
     body = [r.strip() for r in rows[1:] if not _LOCATED.match(r)]
     detail = " ".join(body)
-    if any(name in detail for name in (_policy.FIRED, _policy.FOUND, _policy.GLOBAL_FIRED)):
+    if _policy.RECORD in detail:
         detail = ""
     # an undefined operation in a rule grounded without any case (a global rule) is a rule that
     # never applies: an error; clingo's other remarks are warnings

@@ -18,9 +18,10 @@ does three things to the plain ASP the policy staff wrote:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import clingo
@@ -29,16 +30,20 @@ from clingo.ast import ASTType
 
 from .errors import Diagnostic, InputError
 from .model import FINDING_KINDS
+from .policy_cache import cached, policy_key
 from .resources import policies_root
 from .schema import load_schema
 
 CASE_VAR = "POS_Case"
-FIRED = "_pos_fired"
-FOUND = "_pos_found"  # what FIRED records, for rules whose head is a finding
-GLOBAL_FIRED = "_pos_gfired"
+#: rule R records its ground instances as `_pos_rR(Case, HeadArgs…, Vars)`: one predicate per
+#: rule, so that re-deriving the head from the record is a projection clingo grounds at once
+RECORD = "_pos_r"
 CASE_DOMAIN = "_pos_case"
 #: library predicates that read a dated parameter: (name, arity) → position of the parameter's name
 PARAMETER_READERS = {("in_force", 3): 1, ("in_force_since", 4): 1, ("param", 3): 0, ("param_on", 3): 1}
+#: predicates whose variable arguments are best named by one of their constant arguments
+#: (the parameter readers: `in_force(A, disclosure_threshold, P)` names P)
+LABEL_FROM_ARG = {name: position for (name, _), position in PARAMETER_READERS.items()}
 PROBE = "_pos_probe"
 #: facts every case has, whatever its schema
 HEADER_FACTS = ("agreement", "agreement_type", "name", "given", "as_of", "setting")
@@ -70,7 +75,8 @@ class Rule:
     arity: int
     text: str
     annotations: dict[str, str]
-    node: ast.AST = field(compare=False, repr=False)
+    source: str = field(compare=False, repr=False)  # the rule exactly as written, first character to last
+    path: str = field(default="", compare=False, repr=False)  # the file it was read from
     variables: tuple[str, ...] = ()
     local: bool = True
 
@@ -81,6 +87,45 @@ class Rule:
     @property
     def location(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+    @cached_property
+    def node(self) -> ast.AST:
+        """The rule's clingo AST, at its own file:line:col. A policy read from the cache holds
+        no AST (clingo's cannot be stored): each rule is parsed again from its text when
+        something first looks at it, which is only the few rules an explanation cites."""
+        nodes: list[ast.AST] = []
+        ast.parse_string("\n" * (self.line - 1) + " " * (self.column - 1) + self.source, nodes.append)
+        return nodes[-1].update(location=relocated(nodes[-1].location, self.path))
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """What each variable stands for, from the first positive atom that binds it:
+        `total(A, T)` makes T "total"; `in_force(A, disclosure_threshold, P)` makes P that parameter."""
+        labels: dict[str, str] = {}
+        for lit in self.node.body:
+            if lit.ast_type is not ASTType.Literal or lit.sign != ast.Sign.NoSign \
+                    or lit.atom.ast_type is not ASTType.SymbolicAtom:
+                continue
+            fn = lit.atom.symbol
+            if fn.ast_type is not ASTType.Function:
+                continue
+            label = fn.name
+            pos = LABEL_FROM_ARG.get(fn.name)
+            if pos is not None and len(fn.arguments) > pos and fn.arguments[pos].ast_type is not ASTType.Variable:
+                label = str(fn.arguments[pos])
+            for arg in fn.arguments:
+                if arg.ast_type is ASTType.Variable and arg.name not in labels:
+                    labels[arg.name] = label.replace("_", " ")
+        return labels
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k not in ("node", "labels")}
+
+
+def _with_node(rule: Rule, node: ast.AST) -> Rule:
+    """`rule` holding the AST it was read from, so that it is not parsed again."""
+    rule.__dict__["node"] = node  # what cached_property would store
+    return rule
 
 
 @dataclass(frozen=True)
@@ -93,18 +138,30 @@ class Setting:
     rule: Rule
 
 
-@dataclass
+@dataclass(frozen=True)
 class Policy:
+    """A jurisdiction's compiled policy: what every check reads and nothing writes, and what
+    policy_cache keeps between processes.
+
+    Rules whose heads depend on no case are the case-independent part (parameters, state
+    holidays): it is ground and solved once at compile time, and cases read its answer as
+    `facts`; `program` and `plain` hold only the case rules, as ASP text."""
+
     jurisdiction: str
-    files: list[Path]
-    rules: list[Rule]
-    statements: list[ast.AST]  # the instrumented program
-    plain: list[ast.AST]  # case-threaded, not instrumented: what plain clingo would compute
+    files: tuple[Path, ...]
+    rules: tuple[Rule, ...]
+    program: str  # the case rules, threaded and instrumented: every ground instance recorded
+    checklist: str  # the same with only the finding rules instrumented: what a checklist reads
+    plain: str  # the case rules, threaded, not instrumented: what plain clingo would compute
+    shows: str  # `#show` of the records of every case rule
+    finding_shows: str  # `#show` of the finding rules' records
+    facts: str  # the case-independent atoms the case rules read
+    global_rules: dict[str, int]  # each case-independent atom (its text) → the rule that derived it
     local: frozenset[str]
     case_facts: frozenset[str] = frozenset()
     settings: dict[str, Setting] = field(default_factory=dict)
-    #: what explanations compute once per policy, not once per case (phrases, labels)
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    means: dict[str, tuple[str, str]] = field(default_factory=dict)  # `%@ means:` / `means_not:` by predicate
+    key: str = ""
 
     def rule(self, index: int) -> Rule:
         return self.rules[index]
@@ -116,13 +173,21 @@ def policy_files(jurisdiction: str, root: Path | None = None) -> list[Path]:
 
 
 def load_policy(jurisdiction: str, root: Path | None = None) -> Policy:
-    """Parse, check and instrument a jurisdiction's policy (once per folder); errors are
+    """A jurisdiction's compiled policy: from this process's memory or the disk cache if its
+    files are byte for byte those it was compiled from, else compiled now. Errors are
     InputErrors at file:line:col."""
-    return _load_policy(jurisdiction, root or policies_root())
+    root = root or policies_root()
+    return _load_policy(jurisdiction, root, policy_key(jurisdiction, root))
 
 
-@lru_cache(maxsize=None)
-def _load_policy(jurisdiction: str, root: Path) -> Policy:
+@lru_cache(maxsize=16)
+def _load_policy(jurisdiction: str, root: Path, key: str) -> Policy:
+    return cached(jurisdiction, key, lambda: compile_policy(jurisdiction, root, key))
+
+
+def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
+    """Parse, check, thread and instrument a jurisdiction's rules, and solve the part that
+    depends on no case."""
     schema = load_schema(jurisdiction, root)
     files = policy_files(jurisdiction, root)
     errors: list[Diagnostic] = []
@@ -147,15 +212,60 @@ def _load_policy(jurisdiction: str, root: Path) -> Policy:
     if errors:
         raise InputError(errors)
     local = local_predicates([n for n, _ in kept], case_facts)
-    statements, plain = [], []
-    final_rules = []
+    statements, program, checklist, plain, final_rules = [], [], [], [], []
+    read_by_cases: set[str] = set()
     for node, rule in kept:
-        rule = scoped(rule, node, local)
+        rule = _with_node(scoped(rule, node, local), node)
         final_rules.append(rule)
-        statements.extend(instrument(node, rule, local))
-        plain.append(_thread(node, local))
-    return Policy(jurisdiction, files, final_rules, statements, plain, frozenset(local),
-                  frozenset(case_facts), settings)
+        threaded = _thread(node, local)
+        instrumented = instrument(node, rule, local, threaded)
+        statements.extend(instrumented)
+        if rule.local:
+            program.extend(map(str, instrumented))
+            plain.append(str(threaded))
+            checklist.extend(program[-2:] if rule.is_finding else plain[-1:])
+            read_by_cases |= _predicates(node)
+    facts, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
+    means: dict[str, tuple[str, str]] = {}
+    for rule in final_rules:
+        a = rule.annotations
+        if a.get("means") or a.get("means_not"):
+            means.setdefault(rule.head, (a.get("means", ""), a.get("means_not", "")))
+    shows = [(f"#show {record_name(r)}/{record_arity(r)}.", r.is_finding) for r in final_rules if r.local]
+    return Policy(jurisdiction, tuple(files), tuple(final_rules), "\n".join(program), "\n".join(checklist),
+                  "\n".join(plain), "\n".join(s for s, _ in shows), "\n".join(s for s, f in shows if f), facts, global_rules, frozenset(local),
+                  frozenset(case_facts), settings, means, key)
+
+
+def _solve_globals(statements: list[ast.AST], rules: list[Rule], read: set[str]) -> tuple[str, dict[str, int]]:
+    """Ground and solve the instrumented policy without any case: what it derives is the
+    case-independent part. Returns its atoms that the case rules read, as facts, and which
+    rule derived each atom. Grounding every rule here also reports clingo's errors (an
+    unsafe variable) at the rule's own file:line:col, before any case is checked."""
+    messages: list[str] = []
+    ctl = clingo.Control(["--warn=none"], logger=lambda _c, m: messages.append(m), message_limit=50)
+    try:
+        with ast.ProgramBuilder(ctl) as builder:
+            for node in statements:
+                builder.add(node)
+        ctl.ground([("base", [])])
+    except RuntimeError:
+        raise InputError([clingo_diagnostic(m, "policy") for m in messages or ["clingo could not ground the policy"]]) from None
+    facts: list[str] = []
+    derived_by: dict[str, int] = {}
+    with ctl.solve(yield_=True) as handle:
+        model = next(iter(handle), None)
+        if model is None:
+            raise InputError([Diagnostic("policy", 1, 1, "the policy has no answer even without a case "
+                                                         "(a rule must be contradictory)")])
+        for sym in sorted(model.symbols(atoms=True)):
+            if sym.name.startswith(RECORD):
+                rule = rules[int(sym.name[len(RECORD):])]
+                head = str(clingo.Function(rule.head, sym.arguments[:-1]))
+                derived_by[head] = min(derived_by.get(head, rule.index), rule.index)
+            elif sym.name in read:
+                facts.append(f"{sym}.")
+    return "\n".join(facts), derived_by
 
 
 def read_settings(rules: list[Rule], errors: list[Diagnostic]) -> dict[str, Setting]:
@@ -269,8 +379,10 @@ def read_rule(index: int, path: Path, node: ast.AST, lines: list[str], errors: l
         row -= 1
     end = node.location.end
     text = "\n".join(lines[loc.line - 1:end.line]).strip()
-    rule = Rule(index, _display_path(path), loc.line, loc.column, term.name, len(term.arguments), text,
-                annotations, node)
+    rows = lines[loc.line - 1:end.line]
+    source = "\n".join([*rows[:-1], rows[-1][:end.column - 1]])[loc.column - 1:]
+    rule = _with_node(Rule(index, _display_path(path), loc.line, loc.column, term.name, len(term.arguments),
+                           text, annotations, source, str(path)), node)
     if rule.is_finding:
         missing = [k for k in FINDING_ANNOTATIONS if not annotations.get(k)]
         if missing:
@@ -353,8 +465,9 @@ def global_variables(rule: ast.AST) -> list[str]:
 
 
 def scoped(rule: Rule, node: ast.AST, local: set[str]) -> Rule:
-    return Rule(rule.index, rule.file, rule.line, rule.column, rule.head, rule.arity, rule.text,
-                rule.annotations, node, tuple(global_variables(node)), rule.head in local)
+    """`rule` with the variables its instances record, and whether it depends on a case."""
+    return _with_node(dataclasses.replace(rule, variables=tuple(global_variables(node)), local=rule.head in local),
+                      node)
 
 
 def _thread(node: ast.AST, local: set[str]) -> ast.AST:
@@ -373,27 +486,29 @@ def _thread(node: ast.AST, local: set[str]) -> ast.AST:
     return threaded
 
 
-def instrument(node: ast.AST, rule: Rule, local: set[str]) -> list[ast.AST]:
-    """`H :- B.` → `_pos_fired(C, R, H', Vars) :- B.` and `H :- _pos_fired(C, R, H', _).`"""
+def record_name(rule: Rule) -> str:
+    return f"{RECORD}{rule.index}"
+
+
+def record_arity(rule: Rule) -> int:
+    """The arity of rule's record: the case (if it has one), the head's arguments, the values."""
+    return rule.local + rule.arity + 1
+
+
+def instrument(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | None = None) -> list[ast.AST]:
+    """`h(X) :- B.` → `_pos_rR(C, X, Vars) :- B.` and `h(C, X) :- _pos_rR(C, X, _).`
+    (`threaded`: the rule as _thread made it, if the caller has it already)"""
     if node.ast_type is not ASTType.Rule:
         return [node]
-    threaded = _thread(node, local)
+    threaded = threaded if threaded is not None else _thread(node, local)
     loc = node.location
     head_term = node.head.atom.symbol  # without the case argument
-    index = ast.SymbolicTerm(loc, clingo.Number(rule.index))
     tup = ast.Function(loc, "", [ast.Variable(loc, v) for v in rule.variables], 0)
     fresh = [ast.Variable(loc, f"POS_H{i}") for i in range(len(head_term.arguments))]
-    pattern = head_term.update(arguments=fresh)
-    if rule.local:
-        case = [ast.Variable(loc, CASE_VAR)]
-        record_name = FOUND if rule.is_finding else FIRED
-        fired_head = ast.Function(loc, record_name, [*case, index, head_term, tup], 0)
-        fired_body = ast.Function(loc, record_name, [*case, index, pattern, ast.Variable(loc, "_")], 0)
-        derived = head_term.update(arguments=[*case, *fresh])
-    else:
-        fired_head = ast.Function(loc, GLOBAL_FIRED, [index, head_term, tup], 0)
-        fired_body = ast.Function(loc, GLOBAL_FIRED, [index, pattern, ast.Variable(loc, "_")], 0)
-        derived = pattern
+    case = [ast.Variable(loc, CASE_VAR)] if rule.local else []
+    fired_head = ast.Function(loc, record_name(rule), [*case, *head_term.arguments, tup], 0)
+    fired_body = ast.Function(loc, record_name(rule), [*case, *fresh, ast.Variable(loc, "_")], 0)
+    derived = head_term.update(arguments=[*case, *fresh])
     record = threaded.update(head=ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_head)))
     rederive = ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(derived)),
                         [ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_body))])

@@ -2,16 +2,20 @@
 `expect` block holds, and fails with expected vs derived findings side by side.
 
 Registered as a pytest11 entry point, so `pytest cases/` runs the pinned interpretations.
+The first case item to run checks every selected case file at once (one engine call per
+jurisdiction, derivations one level deep: what the comparison reads), as `pos test` does;
+each item then reports its own file's result.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from .check import check_cases
+from .check import CaseResult, check_each
 from .errors import InputError
 from .expect import diff_text
-from .load import load_case
+
+_RESULTS = pytest.StashKey[dict]()
 
 
 class CaseFailure(Exception):
@@ -31,10 +35,14 @@ class CaseFile(pytest.File):
 
 class CaseItem(pytest.Item):
     def runtest(self):
-        case = load_case(self.path)
-        [result] = check_cases([case])
+        session = self.session
+        if _RESULTS not in session.stash:
+            session.stash[_RESULTS] = check_each(item.path for item in session.items if isinstance(item, CaseItem))
+        result: CaseResult | InputError = session.stash[_RESULTS][self.path]
+        if isinstance(result, InputError):
+            raise result
         if result.misses:
-            raise CaseFailure(diff_text(case, result.findings, result.misses))
+            raise CaseFailure(diff_text(result.case, result.findings, result.misses))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, (CaseFailure, InputError)):

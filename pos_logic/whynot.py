@@ -18,7 +18,7 @@ from clingo.ast import ASTType
 
 from .engine import CaseRun, probe
 from .explain import key_text
-from .ground import OPS, atom_text, describe, fill, one_line, substitute, term_symbol, unifies, variable_labels
+from .ground import OPS, atom_text, describe, fill, one_line, substitute, term_symbol, unifies
 from .policy import Policy, Rule, probe_rule, probe_variables
 
 #: how a comparison that does NOT hold reads: "does not exceed" for a failed `>`
@@ -127,7 +127,7 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
         by_prefix.setdefault((tag.arguments[0].number, tag.arguments[1].number), []).append(tuple(values.arguments))
     attempts = []
     for rule, binding, checks in plans:
-        labels = variable_labels(rule.node)
+        labels = rule.labels
         k_ok = 0
         for k in range(1, len(binding) + 1):
             if by_prefix.get((rule.index, k)):

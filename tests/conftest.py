@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pos_logic.load import load_case_text
+from pos_logic.policy_cache import CACHE_ENV
 from pos_logic.resources import POLICIES_ENV, policies_root
 
 TESTLAND_SCHEMA = """
@@ -90,6 +91,7 @@ def testland(tmp_path, monkeypatch) -> Path:
     (root / "testland" / "schema.toml").write_text(TESTLAND_SCHEMA)
     (root / "testland" / "rules.lp").write_text(TESTLAND_RULES)
     monkeypatch.setenv(POLICIES_ENV, str(root))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))  # compiled policies: not in the home folder
     return root
 
 

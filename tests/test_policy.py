@@ -58,3 +58,50 @@ def test_parameters_stay_global_and_case_rules_are_threaded(testland):
     policy = load_policy("testland")
     assert "param" not in policy.local
     assert {"total", "document", "government", "compensation"} <= policy.local
+
+
+def _findings(policy, body: str):
+    from pos_logic.engine import run_cases
+    from pos_logic.explain import findings_of
+    from tests.conftest import make_case
+    [run] = run_cases([make_case(body)], policy)
+    return sorted((f.kind, f.key) for f in findings_of(run, policy, depth=1))
+
+
+def test_an_edit_to_a_rule_file_is_seen_at_once(testland):
+    body = "term 2024-01-01 to 2024-12-31\ncompensation $20,000.00"
+    assert ("document", ("F-1", "legal_attachment")) not in _findings(load_policy("testland"), body)
+    rules = testland / "testland" / "rules.lp"
+    rules.write_text(rules.read_text().replace("usd(0,25000,0)", "usd(0,15000,0)"))
+    assert ("document", ("F-1", "legal_attachment")) in _findings(load_policy("testland"), body)
+    rules.write_text(rules.read_text().replace("usd(0,15000,0)", "usd(0,25000,0)"))  # and back
+    assert ("document", ("F-1", "legal_attachment")) not in _findings(load_policy("testland"), body)
+
+
+def test_the_policy_read_from_the_cache_is_the_policy_compiled(testland, tmp_path):
+    from pos_logic.policy import _load_policy, compile_policy
+    from pos_logic.policy_cache import cache_dir, policy_key
+    compiled = load_policy("testland")
+    [entry] = cache_dir().glob("testland-*.pickle")
+    _load_policy.cache_clear()  # as a new process would: from the disk
+    cached = load_policy("testland")
+    assert cached is not compiled and cached == compiled
+    assert cached == compile_policy("testland", testland, policy_key("testland", testland))
+    entry.write_bytes(b"not a pickle")  # a damaged entry is compiled again
+    _load_policy.cache_clear()
+    assert load_policy("testland") == compiled
+
+
+def test_a_rule_parsed_again_from_its_text_is_the_rule_as_written():
+    from pos_logic.policy import Rule, compile_policy
+    from pos_logic.resources import policies_root
+    for rule in compile_policy("arkansas", policies_root()).rules:
+        again = Rule.node.func(rule)  # what a rule read from the cache parses
+        assert str(again) == str(rule.node) and again.location == rule.node.location, rule.location
+
+
+def test_the_compiled_policy_is_immutable(testland):
+    import dataclasses
+    policy = load_policy("testland")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        policy.rules = ()

@@ -105,3 +105,24 @@ def test_kind_none_fails_cleanly_when_a_finding_of_that_kind_is_derived(testland
     result = _run("test", str(tmp_path))
     assert result.exit_code == 1
     assert "expected no document, derived: F-1 [T-1]" in result.output
+
+
+def test_pytest_checks_the_case_files_together_and_reports_each_alone(testland, tmp_path):
+    """The pytest plugin checks every selected case in one batch; a case that fails its
+    expect block, or does not load, fails alone, with its own message."""
+    import subprocess
+    import sys
+    cases = tmp_path / "suite"
+    cases.mkdir()
+    _case(cases, "holds.pos", "$25,000.01", "expect {\n    document F-1 because T-1\n}\n")
+    _case(cases, "misses.pos", "$25,000.00", "expect {\n    document F-1\n}\n")
+    (cases / "broken.pos").write_text('jurisdiction testland\ncontract "C" {\n    compensation 12\n}\n')
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(cases),
+                          str(cases)], capture_output=True, text=True, cwd=cases)
+    out = run.stdout
+    assert run.returncode == 1, out
+    assert "2 failed, 1 passed" in out
+    assert "FAILED misses.pos::misses" in out and "FAILED broken.pos::broken" in out
+    broken, misses = out.split("case broken.pos")[1].split("case misses.pos")
+    assert "broken.pos:3:18: 'compensation' takes an amount" in broken
+    assert "expected document F-1, not derived" in misses.split("short test summary")[0]

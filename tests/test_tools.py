@@ -80,5 +80,13 @@ def test_why_not_takes_a_finding_whose_argument_has_spaces(testland, tmp_path):
 
 
 def test_why_not_names_the_arguments_a_rule_does_hold_for(testland, tmp_path):
+    out = _why_not(tmp_path, " term 2024-01-01 to 2024-12-31\n compensation $30,000.00\n on_file []",
+                   "violation missing_document(F-2)")
+    assert "POS-FILE-01" in out  # F-1 is missing, not F-2: the rule holds for the other argument
+    assert "✗ its conditions hold in this case only for: missing_document(F-1)" in out
+
+
+def test_why_not_leaves_out_a_rule_whose_head_cannot_be_the_finding(testland, tmp_path):
     out = _why_not(tmp_path, " term 2024-01-01 to 2024-12-31\n compensation $30,000.00", "document F-2")
-    assert "T-1" not in out  # a rule whose head is F-1 cannot be F-2
+    assert "no rule derives findings like it" in out
+    assert "T-1" not in out  # its head is F-1
