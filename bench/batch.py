@@ -327,7 +327,9 @@ def clingo_batch(cases, policy, chunk: int, stages: dict | None = None) -> dict[
     from pos_logic.policy import CASE_DOMAIN
 
     stages = {} if stages is None else stages
-    program = "\n".join(str(node) for node in policy.plain) + "\n" + _finding_shows(policy)
+    # the same rules our engine grounds: the case rules threaded, and the case-independent
+    # part's answer (solved once when the policy is compiled) as facts
+    program = "\n".join([policy.facts, policy.plain, _finding_shows(policy)])
     rows: dict[str, list] = {}
     for start in range(0, len(cases), chunk):
         part = cases[start:start + chunk]
