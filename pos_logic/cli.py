@@ -132,7 +132,7 @@ def _why_not(case, result, query: str, settings) -> str:
         return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
     policy = load_policy(case.jurisdiction)
     [run] = run_cases([case], policy, settings=settings)
-    attempts = why_not(run, policy, kind, tuple(key), {f.head for f in run.firings}, {f.symbol for f in run.facts})
+    attempts = why_not(run, policy, kind, tuple(key))
     return render.why_not(query, attempts)
 
 

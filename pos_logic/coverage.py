@@ -17,11 +17,11 @@ from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
 from .engine import CaseRun, probe, run_cases
-from .ground import describe, one_line, substitute, term_symbol
+from .ground import compare, describe, one_line, substitute
 from .model import Case
 from .policy import Policy, Rule, load_policy, probe_rule, probe_variables
 from .values import Money, Percent, value_from_symbol
-from .whynot import HOLDS, binds
+from .whynot import binds
 
 
 @dataclass
@@ -126,14 +126,9 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
         for lit in comparisons:
             boundary = Boundary(rule, one_line(str(lit)))
             for row in rows.get(rule.index, []):
-                ground = substitute(lit, dict(zip(names, row)))
-                terms = [ground.atom.term] + [g.term for g in ground.atom.guards]
-                syms = [term_symbol(t) for t in terms]
-                if any(s is None for s in syms):
+                holds, syms, _ = compare(lit, substitute(lit, dict(zip(names, row))), labels)
+                if holds is None:
                     continue
-                holds = all(HOLDS[g.comparison](syms[i], syms[i + 1]) for i, g in enumerate(ground.atom.guards))
-                if lit.sign != ast.Sign.NoSign:
-                    holds = not holds
                 shown = " vs ".join(describe(t, s, labels) for t, s in zip(
                     [lit.atom.term] + [g.term for g in lit.atom.guards], syms))
                 (boundary.true_values if holds else boundary.false_values).setdefault(syms[0], shown)

@@ -25,7 +25,8 @@ from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
 from .engine import CaseRun, Firing
-from .ground import OPS, atom_text, describe, fill, one_line, substitute, term_symbol, unifies
+from .trace import Trace
+from .ground import atom_text, compare, fill, one_line, substitute, term_symbol
 from .model import FINDING_KINDS
 from .policy import Policy, Rule
 from .values import format_symbol, value_from_symbol
@@ -136,15 +137,11 @@ def findings_of(run: CaseRun, policy: Policy, depth: int | None = None) -> list[
 class _Explainer:
     def __init__(self, run: CaseRun, policy: Policy, depth: int | None):
         self.run, self.policy, self.depth = run, policy, depth
-        self.facts = {}
-        for fact in run.facts:
-            self.facts.setdefault(fact.symbol, fact)
-        self.derived: dict[Symbol, list[Firing]] = {}
-        for firing in run.firings:
-            self.derived.setdefault(firing.head, []).append(firing)
+        self.trace = Trace(run, policy)
+        self.facts, self.derived = self.trace.facts, self.trace.derived
         self.titles = {e.id: e.title for e in run.case.entities()}
         self.means = policy.means
-        self.memo: dict[Symbol, Derivation] = {}
+        self.memo: dict[Symbol, Derivation] = self.trace.derivations
         self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
 
     def findings(self) -> list[Finding]:
@@ -203,7 +200,7 @@ class _Explainer:
                 phrase = means_not or (f"not ({means})" if means else self.absent(lit.atom.symbol, text))
                 return Premise("not", phrase, atom=f"not {text}")
             if sym is None:
-                sym = next(self.matches(lit.atom.symbol), None)
+                sym = next(self.trace.matches(lit.atom.symbol), None)
                 if sym is None:
                     return Premise("fact", text, atom=text)
             return self.atom_premise(sym, visiting)
@@ -216,7 +213,7 @@ class _Explainer:
                 for cond in element.condition:
                     if cond.ast_type is ASTType.Literal and cond.sign == ast.Sign.NoSign \
                             and cond.atom.ast_type is ASTType.SymbolicAtom:
-                        for sym in self.matches(cond.atom.symbol):
+                        for sym in self.trace.matches(cond.atom.symbol):
                             if sym not in seen:
                                 seen.add(sym)
                                 parts.append(self.atom_premise(sym, visiting))
@@ -236,8 +233,7 @@ class _Explainer:
             sub = self.derivation(sym, self.derived[sym][0], visiting) \
                 if deep and sym not in visiting else None
             return Premise("derived", text, atom=atom_text(sym), derivation=sub)
-        if (index := self.policy.global_rules.get(str(sym))) is not None:
-            rule = self.policy.rule(index)
+        if (rule := self.trace.global_rule(sym)) is not None:
             a = rule.annotations
             text = atom_text(sym)
             if a.get("says"):
@@ -250,12 +246,6 @@ class _Explainer:
             return Premise("derived", f"{means}: {atom_text(sym)}" if means else atom_text(sym), atom=atom_text(sym))
         return Premise("fact", atom_text(sym), atom=atom_text(sym))
 
-    def matches(self, pattern):
-        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for."""
-        for sym in [*self.derived, *self.facts]:
-            if unifies(pattern, sym):
-                yield sym
-
     def absent(self, pattern, text: str) -> str:
         """A negative condition on a case fact, as the case would state it."""
         if pattern.ast_type is ASTType.Function and pattern.name in self.run_fact_names and pattern.arguments:
@@ -266,14 +256,5 @@ class _Explainer:
 
     def comparison(self, original, lit, labels) -> Premise:
         """`T > P` as "total $25,000.01 exceeds disclosure threshold $25,000.00"."""
-        names = [original.atom.term] + [g.term for g in original.atom.guards]
-        values = [lit.atom.term] + [g.term for g in lit.atom.guards]
-        parts = []
-        for i, guard in enumerate(lit.atom.guards):
-            left, right = term_symbol(values[i]), term_symbol(values[i + 1])
-            _, words, date_words = OPS[guard.comparison]
-            verb = date_words if left is not None and left.type is SymbolType.Function and left.name == "d" else words
-            if lit.sign != ast.Sign.NoSign:
-                verb = f"does not hold: {verb}"
-            parts.append(f"{describe(names[i], left, labels)} {verb} {describe(names[i + 1], right, labels)}")
-        return Premise("compare", "; ".join(parts), atom=one_line(str(lit)))
+        _, _, text = compare(original, lit, labels)
+        return Premise("compare", text, atom=one_line(str(lit)))

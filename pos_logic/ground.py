@@ -29,6 +29,47 @@ OPS = {
     ast.ComparisonOperator.Equal: ("=", "equals", "is"),
     ast.ComparisonOperator.NotEqual: ("!=", "differs from", "is not"),
 }
+#: how a comparison that does NOT hold reads: "does not exceed" for a failed `>`
+NEGATED = {
+    ast.ComparisonOperator.GreaterThan: ("does not exceed", "is on or before"),
+    ast.ComparisonOperator.GreaterEqual: ("is less than", "is before"),
+    ast.ComparisonOperator.LessThan: ("is not less than", "is on or after"),
+    ast.ComparisonOperator.LessEqual: ("exceeds", "is after"),
+    ast.ComparisonOperator.Equal: ("differs from", "is not"),
+    ast.ComparisonOperator.NotEqual: ("equals", "is"),
+}
+HOLDS = {
+    ast.ComparisonOperator.GreaterThan: lambda a, b: a > b,
+    ast.ComparisonOperator.GreaterEqual: lambda a, b: a >= b,
+    ast.ComparisonOperator.LessThan: lambda a, b: a < b,
+    ast.ComparisonOperator.LessEqual: lambda a, b: a <= b,
+    ast.ComparisonOperator.Equal: lambda a, b: a == b,
+    ast.ComparisonOperator.NotEqual: lambda a, b: a != b,
+}
+
+
+def compare(original, lit, labels: dict[str, str]) -> tuple[bool | None, list[Symbol | None], str]:
+    """The one reading of a comparison literal, for explanations, why-not and coverage: a
+    rule's literal (`original`, whose variables name the operands) at a ground instance
+    (`lit`). Returns whether it holds (None if an operand is not a value), the operands' values,
+    and the sentence: "total $25,000.00 does not exceed disclosure threshold $25,000.00"."""
+    names = [original.atom.term] + [g.term for g in original.atom.guards]
+    values = [term_symbol(t) for t in [lit.atom.term] + [g.term for g in lit.atom.guards]]
+    if any(v is None for v in values):
+        return None, values, one_line(str(lit))
+    holds, parts = True, []
+    for i, guard in enumerate(lit.atom.guards):
+        left, right = values[i], values[i + 1]
+        ok = HOLDS[guard.comparison](left, right)
+        is_date = left.type is SymbolType.Function and left.name == "d"
+        verb = OPS[guard.comparison][2 if is_date else 1] if ok else NEGATED[guard.comparison][1 if is_date else 0]
+        parts.append(f"{describe(names[i], left, labels)} {verb} {describe(names[i + 1], right, labels)}")
+        holds = holds and ok
+    if lit.sign != ast.Sign.NoSign:
+        holds = not holds
+    return holds, values, "; ".join(parts)
+
+
 class Substitute(ast.Transformer):
     def __init__(self, binding: dict[str, Symbol]):
         self.binding = binding

@@ -18,27 +18,9 @@ from clingo.ast import ASTType
 
 from .engine import CaseRun, probe
 from .explain import key_text
-from .ground import OPS, atom_text, describe, fill, one_line, substitute, term_symbol, unifies
+from .ground import atom_text, compare, fill, one_line, substitute, term_symbol
 from .policy import Policy, Rule, probe_rule, probe_variables
-
-#: how a comparison that does NOT hold reads: "does not exceed" for a failed `>`
-_NEGATED = {
-    ast.ComparisonOperator.GreaterThan: ("does not exceed", "is on or before"),
-    ast.ComparisonOperator.GreaterEqual: ("is less than", "is before"),
-    ast.ComparisonOperator.LessThan: ("is not less than", "is on or after"),
-    ast.ComparisonOperator.LessEqual: ("exceeds", "is after"),
-    ast.ComparisonOperator.Equal: ("differs from", "is not"),
-    ast.ComparisonOperator.NotEqual: ("equals", "is"),
-}
-HOLDS = {
-    ast.ComparisonOperator.GreaterThan: lambda a, b: a > b,
-    ast.ComparisonOperator.GreaterEqual: lambda a, b: a >= b,
-    ast.ComparisonOperator.LessThan: lambda a, b: a < b,
-    ast.ComparisonOperator.LessEqual: lambda a, b: a <= b,
-    ast.ComparisonOperator.Equal: lambda a, b: a == b,
-    ast.ComparisonOperator.NotEqual: lambda a, b: a != b,
-}
-
+from .trace import Trace
 
 @dataclass
 class Condition:
@@ -105,9 +87,9 @@ def _has_variables(term) -> bool:
     return bool(found)
 
 
-def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
-            derived: set[Symbol], facts: set[Symbol]) -> list[Attempt]:
-    """How every candidate rule fared on the case (`derived` and `facts` are its atoms)."""
+def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...]) -> list[Attempt]:
+    """How every candidate rule fared on the case."""
+    trace = Trace(run, policy)
     rules = candidate_rules(policy, kind, key)
     plans = []
     probes = []
@@ -161,7 +143,7 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...],
             for lit in binding:
                 attempt.conditions.append(Condition(True, _pretty(substitute(lit, bound))))
             for lit in checks:
-                attempt.conditions.append(_check(lit, substitute(lit, bound), labels, derived | facts))
+                attempt.conditions.append(_check(lit, substitute(lit, bound), labels, trace))
             attempts.append(attempt)
         if not matched and others:
             attempt = Attempt(rule, says=fill(rule.annotations.get("says", ""), {}, "…"))
@@ -180,31 +162,18 @@ def _pretty(lit) -> str:
     return one_line(str(lit))
 
 
-def _check(original, lit, labels, atoms: set[Symbol]) -> Condition:
+def _check(original, lit, labels, trace: Trace) -> Condition:
     """A negation or comparison, evaluated on the case's values."""
     if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.Comparison:
-        names = [original.atom.term] + [g.term for g in original.atom.guards]
-        values = [lit.atom.term] + [g.term for g in lit.atom.guards]
-        holds, parts = True, []
-        for i, guard in enumerate(lit.atom.guards):
-            left, right = term_symbol(values[i]), term_symbol(values[i + 1])
-            if left is None or right is None:
-                return Condition(False, one_line(str(lit)))
-            ok = HOLDS[guard.comparison](left, right)
-            is_date = left.type is clingo.SymbolType.Function and left.name == "d"
-            verb = OPS[guard.comparison][2 if is_date else 1] if ok else _NEGATED[guard.comparison][1 if is_date else 0]
-            parts.append(f"{describe(names[i], left, labels)} {verb} {describe(names[i + 1], right, labels)}")
-            holds = holds and ok
-        if lit.sign != ast.Sign.NoSign:
-            holds = not holds
-        return Condition(holds, "; ".join(parts))
+        holds, _, text = compare(original, lit, labels)
+        return Condition(bool(holds), text)
     if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.SymbolicAtom:
         sym = term_symbol(lit.atom.symbol)
         text = atom_text(sym) if sym is not None else one_line(str(lit.atom))
         if sym is None:  # anonymous variables: any matching atom
-            present = any(unifies(lit.atom.symbol, a) for a in atoms)
+            present = next(trace.matches(lit.atom.symbol), None) is not None
         else:
-            present = sym in atoms
+            present = trace.holds(sym)
         if lit.sign == ast.Sign.NoSign:
             return Condition(present, text if present else f"no {text}")
         return Condition(not present, f"not {text}" if not present else f"{text} holds, and the rule needs it not to")
