@@ -302,7 +302,7 @@ class _Linter:
             sources, rules, _ = self.parsed(name)
             for r in rules:
                 out.setdefault(r.rule.head, set()).add(r.rule.arity)
-            for src in sources:  # `#defined p/2.`: an input that may have no atoms (load_policy refuses it)
+            for src in sources:  # `#defined p/2.`: an input that may have no atoms
                 for node in src.statements:
                     if node.ast_type is ASTType.Defined:
                         out.setdefault(node.name, set()).add(node.arity)

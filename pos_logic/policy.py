@@ -58,7 +58,6 @@ _REFUSED = {
     ASTType.ProjectAtom: "#project is not allowed in a policy",
     ASTType.ProjectSignature: "#project is not allowed in a policy",
     ASTType.TheoryDefinition: "#theory is not allowed in a policy",
-    ASTType.Defined: "#defined is not allowed in a policy",
     ASTType.Definition: "#const: write a threshold as a dated parameter, param(Name, Since, Value)",
 }
 
@@ -324,7 +323,7 @@ def parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]
                                          "#program: a policy is one base program"))
         elif node.ast_type is ASTType.Rule:
             out.append(node.update(location=relocated(node.location, str(path))))
-        # comments and #show are the plain-clingo view's business
+        # comments, #show and #defined are the plain-clingo view's business (common/show.lp)
     return out
 
 

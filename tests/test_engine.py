@@ -46,3 +46,25 @@ def test_the_parameter_in_force_follows_the_agreements_date(testland):
     runs = run_cases([before, after], policy)
     assert ("document", ("F-1", "legal_attachment")) in _summary(runs[0], policy)
     assert ("document", ("F-1", "legal_attachment")) not in _summary(runs[1], policy)
+
+
+def test_plain_clingo_on_the_files_as_written_prints_the_findings_pos_check_lists():
+    """common/show.lp: `pos facts` plus the rule files under plain clingo shows the findings,
+    and only them."""
+    import clingo
+    from pos_logic.facts import from_case
+    from pos_logic.load import load_case
+    from pos_logic.model import FINDING_KINDS
+    from pos_logic.policy import policy_files
+    case = load_case("cases/examples/acme-counseling.pos")
+    policy = load_policy("arkansas")
+    ctl = clingo.Control(["--warn=none"])
+    for path in policy_files("arkansas"):
+        ctl.add("base", [], path.read_text(encoding="utf-8"))
+    ctl.add("base", [], "\n".join(f"{f.symbol}." for f in from_case(case)))
+    ctl.ground([("base", [])])
+    with ctl.solve(yield_=True) as handle:
+        shown = sorted(map(str, next(iter(handle)).symbols(shown=True)))
+    [run] = run_cases([case], policy)
+    findings = sorted(str(f.head) for f in run.firings if f.head.name in FINDING_KINDS)
+    assert shown == sorted(set(findings)) and len(shown) > 10
