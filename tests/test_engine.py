@@ -1,5 +1,7 @@
 """Grounding many cases in one program keeps them apart; results do not depend on batching."""
 
+from pathlib import Path
+
 from pos_logic.engine import run_cases
 from pos_logic.explain import findings_of
 from pos_logic.policy import load_policy
@@ -68,3 +70,16 @@ def test_plain_clingo_on_the_files_as_written_prints_the_findings_pos_check_list
     [run] = run_cases([case], policy)
     findings = sorted(str(f.head) for f in run.firings if f.head.name in FINDING_KINDS)
     assert shown == sorted(set(findings)) and len(shown) > 10
+
+
+def test_a_batch_split_over_processes_gives_the_same_results_in_the_same_order(monkeypatch, tmp_path):
+    from pos_logic import check
+    files = sorted(Path("cases/arkansas").glob("ch3-*.pos"))[:4] + [tmp_path / "bad.pos"]
+    (tmp_path / "bad.pos").write_text("jurisdiction arkansas\ncontract {\n")
+    one, one_problems = check.check_files(files, depth=1)
+    monkeypatch.setattr(check, "MIN_FILES_PER_JOB", 1)
+    two, two_problems = check.check_files(files, depth=1, jobs=2)
+    assert [r.case.file for r in two] == [r.case.file for r in one] and len(one) == 4
+    assert [[(f.kind, f.key, f.reason) for f in r.findings] for r in two] == \
+        [[(f.kind, f.key, f.reason) for f in r.findings] for r in one]
+    assert two_problems == one_problems and one_problems
