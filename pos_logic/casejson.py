@@ -24,6 +24,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedInput
@@ -514,6 +515,17 @@ def json_schema(jurisdiction: str) -> dict:
         },
         "$defs": defs,
     }
+
+
+def write_json_schemas(folder: Path) -> list[Path]:
+    """docs/schema/<jurisdiction>.case.schema.json for every jurisdiction (kept fresh by a test)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for j in jurisdictions():
+        path = folder / f"{j}.case.schema.json"
+        path.write_text(json.dumps(json_schema(j), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def _block_schema(block: BlockSpec, schema: Schema) -> dict:

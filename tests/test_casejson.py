@@ -48,7 +48,8 @@ def test_published_schema_is_valid_and_current(jurisdiction):
     jsonschema.Draft202012Validator.check_schema(schema)
     published = SCHEMA_DOCS / f"{jurisdiction}.case.schema.json"
     assert json.loads(published.read_text(encoding="utf-8")) == schema, \
-        f"{published} is stale: run `pos schema {jurisdiction} --format json-schema` (see docs/web.md)"
+        (f"{published} is stale: regenerate with python -c 'from pathlib import Path; "
+         "from pos_logic.casejson import write_json_schemas; write_json_schemas(Path(\"docs/schema\"))'")
     assert all(LABEL not in b.attributes for b in load_schema(jurisdiction).blocks.values()), \
         "an attribute called 'name' would clash with the JSON key of a block's quoted name"
 
