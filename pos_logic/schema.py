@@ -475,8 +475,8 @@ class _Checker:
                 self.fail(v.span, f"{v.text} is negative; amounts are written without a sign"
                           f" ('{attr}' is not one of the few amounts that may go the other way)")
                 return None
-            if v.kind == _SYNTAX_KIND[want]:
-                return Value(want, v.value, v.span, v.text)
+            if v.kind == _SYNTAX_KIND[want]:  # a signed amount is an amount from here on
+                return Value("money" if want == "signed_money" else want, v.value, v.span, v.text)
         elif want == "yesno":
             if v.kind == "name" and v.value.lower() in ("yes", "no"):
                 return Value(want, v.value.lower(), v.span, v.text)
