@@ -141,6 +141,7 @@ class _Explainer:
         self.facts, self.derived = self.trace.facts, self.trace.derived
         self.titles = {e.id: e.title for e in run.case.entities()}
         self.means = policy.means
+        self.internal = policy.internal
         self.memo: dict[Symbol, Derivation] = self.trace.derivations
         self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
 
@@ -226,6 +227,8 @@ class _Explainer:
             return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
                            source=f"{fact.span.file}:{fact.span.line}",
                            source_text=self.run.case.source_line(fact.span.line))
+        if sym in self.derived and sym.name in self.internal:
+            return Premise("derived", f"{self.internal[sym.name]}: {atom_text(sym)}", atom=atom_text(sym))
         if sym in self.derived:
             means = self.means.get(sym.name, ("", ""))[0]
             text = f"{means}: {atom_text(sym)}" if means else atom_text(sym)

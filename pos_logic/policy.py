@@ -160,6 +160,9 @@ class Policy:
     case_facts: frozenset[str] = frozenset()
     settings: dict[str, Setting] = field(default_factory=dict)
     means: dict[str, tuple[str, str]] = field(default_factory=dict)  # `%@ means:` / `means_not:` by predicate
+    #: predicates marked `%@ internal:` (the money library's limbs): shown by that phrase, their
+    #: steps not followed, since the rule that reads them says the result in words
+    internal: dict[str, str] = field(default_factory=dict)
     key: str = ""
 
     def rule(self, index: int) -> Rule:
@@ -233,7 +236,8 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
     shows = [(f"#show {record_name(r)}/{record_arity(r)}.", r.is_finding) for r in final_rules if r.local]
     return Policy(jurisdiction, tuple(files), tuple(final_rules), "\n".join(program), "\n".join(checklist),
                   "\n".join(plain), "\n".join(s for s, _ in shows), "\n".join(s for s, f in shows if f), facts, global_rules, frozenset(local),
-                  frozenset(case_facts), settings, means, key)
+                  frozenset(case_facts), settings, means,
+                  {r.head: r.annotations["internal"] for r in final_rules if r.annotations.get("internal")}, key)
 
 
 def _solve_globals(statements: list[ast.AST], rules: list[Rule], read: set[str]) -> tuple[str, dict[str, int]]:
