@@ -26,7 +26,7 @@ from clingo.ast import ASTType
 
 from .engine import CaseRun, Firing
 from .trace import Trace
-from .ground import atom_text, compare, fill, one_line, substitute, term_symbol
+from .ground import atom_text, compare_values, fill, substitute, term_symbol
 from .model import FINDING_KINDS
 from .policy import Policy, Rule
 from .values import format_symbol, value_from_symbol
@@ -175,50 +175,54 @@ class _Explainer:
             return self.memo[head]
         rule = self.policy.rule(firing.rule)
         binding = dict(zip(rule.variables, firing.values))
-        ground = substitute(rule.node, binding)
+        plan = rule.plan
         says = fill(rule.annotations.get("says", ""), binding)
         cure = fill(rule.annotations.get("cure", ""), binding)
-        body = "; ".join(one_line(str(lit)) for lit in ground.body)
-        ground_rule = f"{head}." if not body else f"{head} :- {body}."
+        texts = [t.shown(binding) for t in plan.body]
+        ground_rule = f"{head}." if not texts else f"{head} :- {'; '.join(texts)}."
         d = Derivation(atom_text(head), rule, says, ground_rule, cure=cure)
         visiting = (*visiting, head)
-        labels = rule.labels
-        for original, lit in zip(rule.node.body, ground.body):
-            premise = self.premise(original, lit, labels, visiting)
+        for i, original in enumerate(rule.node.body):
+            premise = self.premise(rule, i, original, binding, texts[i], visiting)
             if premise is not None:
                 d.premises.append(premise)
         if firing is self.derived.get(head, [None])[0]:
             self.memo[head] = d
         return d
 
-    def premise(self, original, lit, labels, visiting) -> Premise | None:
-        if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.SymbolicAtom:
-            sym = term_symbol(lit.atom.symbol)
-            text = one_line(str(lit.atom))
-            if lit.sign != ast.Sign.NoSign:
-                pred = lit.atom.symbol.name if lit.atom.symbol.ast_type is ASTType.Function else text
+    def premise(self, rule: Rule, i: int, original, binding, text: str, visiting) -> Premise | None:
+        """Body literal i of `rule` at the firing `binding`, whose ground text is `text`."""
+        plan = rule.plan
+        if plan.atoms[i] is not None:
+            sym = plan.atoms[i].symbol(binding)
+            atom = plan.atoms[i].shown(binding)
+            if original.sign != ast.Sign.NoSign:
+                pred = original.atom.symbol.name if original.atom.symbol.ast_type is ASTType.Function else atom
                 means, means_not = self.means.get(pred, ("", ""))
-                phrase = means_not or (f"not ({means})" if means else self.absent(lit.atom.symbol, text))
-                return Premise("not", phrase, atom=f"not {text}")
+                phrase = means_not or (f"not ({means})" if means else
+                                       self.absent(substitute(original.atom.symbol, binding), atom))
+                return Premise("not", phrase, atom=f"not {atom}")
             if sym is None:
-                sym = next(self.trace.matches(lit.atom.symbol), None)
+                sym = next(self.trace.matches(substitute(original.atom.symbol, binding)), None)
                 if sym is None:
-                    return Premise("fact", text, atom=text)
+                    return Premise("fact", atom, atom=atom)
             return self.atom_premise(sym, visiting)
-        if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.Comparison:
-            return self.comparison(original, lit, labels)
+        if plan.operands[i] is not None:
+            values = [t.symbol(binding) for t in plan.operands[i]]
+            _, _, words = compare_values(original, values, rule.labels, lambda: text)
+            return Premise("compare", words, atom=text)
         parts: list[Premise] = []
-        if lit.ast_type is ASTType.Literal and lit.atom.ast_type is ASTType.BodyAggregate:
+        if original.ast_type is ASTType.Literal and original.atom.ast_type is ASTType.BodyAggregate:
             seen: set[Symbol] = set()
-            for element in lit.atom.elements:
+            for element in original.atom.elements:
                 for cond in element.condition:
                     if cond.ast_type is ASTType.Literal and cond.sign == ast.Sign.NoSign \
                             and cond.atom.ast_type is ASTType.SymbolicAtom:
-                        for sym in self.trace.matches(cond.atom.symbol):
+                        for sym in self.trace.matches(substitute(cond.atom.symbol, binding)):
                             if sym not in seen:
                                 seen.add(sym)
                                 parts.append(self.atom_premise(sym, visiting))
-        return Premise("aggregate", one_line(str(lit)), parts=parts)
+        return Premise("aggregate", text, parts=parts)
 
     def atom_premise(self, sym: Symbol, visiting) -> Premise:
         """A positive condition: a case fact, a derived atom (with its derivation), or a policy fact."""
@@ -256,8 +260,3 @@ class _Explainer:
                             for a in pattern.arguments[1:])
             return f"the case does not state {pattern.name} {args}".rstrip()
         return f"not {text}"
-
-    def comparison(self, original, lit, labels) -> Premise:
-        """`T > P` as "total $25,000.01 exceeds disclosure threshold $25,000.00"."""
-        _, _, text = compare(original, lit, labels)
-        return Premise("compare", text, atom=one_line(str(lit)))

@@ -53,21 +53,95 @@ def compare(original, lit, labels: dict[str, str]) -> tuple[bool | None, list[Sy
     rule's literal (`original`, whose variables name the operands) at a ground instance
     (`lit`). Returns whether it holds (None if an operand is not a value), the operands' values,
     and the sentence: "total $25,000.00 does not exceed disclosure threshold $25,000.00"."""
-    names = [original.atom.term] + [g.term for g in original.atom.guards]
     values = [term_symbol(t) for t in [lit.atom.term] + [g.term for g in lit.atom.guards]]
+    return compare_values(original, values, labels, lambda: one_line(str(lit)))
+
+
+def compare_values(original, values: list[Symbol | None], labels: dict[str, str],
+                   unevaluated) -> tuple[bool | None, list[Symbol | None], str]:
+    """compare, given the operands' values; `unevaluated()` words it when one is not a value."""
+    names = [original.atom.term] + [g.term for g in original.atom.guards]
     if any(v is None for v in values):
-        return None, values, one_line(str(lit))
+        return None, values, unevaluated()
     holds, parts = True, []
-    for i, guard in enumerate(lit.atom.guards):
+    for i, guard in enumerate(original.atom.guards):
         left, right = values[i], values[i + 1]
         ok = HOLDS[guard.comparison](left, right)
         is_date = left.type is SymbolType.Function and left.name == "d"
         verb = OPS[guard.comparison][2 if is_date else 1] if ok else NEGATED[guard.comparison][1 if is_date else 0]
         parts.append(f"{describe(names[i], left, labels)} {verb} {describe(names[i + 1], right, labels)}")
         holds = holds and ok
-    if lit.sign != ast.Sign.NoSign:
+    if original.sign != ast.Sign.NoSign:
         holds = not holds
     return holds, values, "; ".join(parts)
+
+
+_SLOT = re.compile(r'"(?:[^"\\]|\\.)*"|\b[A-Z_][A-Za-z0-9_\']*')
+
+
+class Template:
+    """A piece of rule text with its variables as slots. Filling it with a firing's values is
+    a string join, and clingo.parse_term evaluates the result in C: far cheaper than
+    substituting into clingo's AST, which is what explaining a batch spends most time on."""
+
+    def __init__(self, text: str):
+        self.parts: list[str] = []  # text, variable, text, variable, …, text
+        at = 0
+        for m in _SLOT.finditer(text):
+            if m.group(0).startswith('"'):
+                continue
+            self.parts += [text[at:m.start()], m.group(0)]
+            at = m.end()
+        self.parts.append(text[at:])
+
+    def text(self, binding: dict[str, Symbol]) -> str | None:
+        """The text with every variable replaced by its value; None if one is unbound."""
+        out = [self.parts[0]]
+        for i in range(1, len(self.parts), 2):
+            value = binding.get(self.parts[i])
+            if value is None:
+                return None
+            out += [str(value), self.parts[i + 1]]
+        return "".join(out)
+
+    def shown(self, binding: dict[str, Symbol]) -> str:
+        """The text with the bound variables replaced (the others left as they are)."""
+        out = [self.parts[0]]
+        for i in range(1, len(self.parts), 2):
+            value = binding.get(self.parts[i])
+            out += [self.parts[i] if value is None else str(value), self.parts[i + 1]]
+        return "".join(out)
+
+    def symbol(self, binding: dict[str, Symbol]) -> Symbol | None:
+        """The ground term, evaluated as clingo would; None if it is not ground or undefined."""
+        out = [self.parts[0]]
+        for i in range(1, len(self.parts), 2):
+            value = binding.get(self.parts[i])
+            if value is None:
+                return None
+            out += ["(", str(value), ")", self.parts[i + 1]]
+        try:
+            return clingo.parse_term("".join(out))
+        except RuntimeError:
+            return None
+
+
+class RulePlan:
+    """A rule's body as templates, made once per rule: each literal's text, its atom (for an
+    atom) or its operands (for a comparison)."""
+
+    def __init__(self, node):
+        self.head = Template(one_line(str(node.head)))
+        self.body = [Template(one_line(str(lit))) for lit in node.body]
+        self.atoms: list[Template | None] = []
+        self.operands: list[list[Template] | None] = []
+        for lit in node.body:
+            is_literal = lit.ast_type is ASTType.Literal
+            atom = lit.atom if is_literal else None
+            self.atoms.append(Template(one_line(str(atom.symbol)))
+                              if atom is not None and atom.ast_type is ASTType.SymbolicAtom else None)
+            self.operands.append([Template(str(t)) for t in [atom.term, *(g.term for g in atom.guards)]]
+                                 if atom is not None and atom.ast_type is ASTType.Comparison else None)
 
 
 class Substitute(ast.Transformer):

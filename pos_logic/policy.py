@@ -29,6 +29,7 @@ from clingo import ast
 from clingo.ast import ASTType
 
 from .errors import Diagnostic, InputError
+from .ground import RulePlan
 from .model import FINDING_KINDS
 from .policy_cache import cached, policy_key
 from .resources import policies_root
@@ -117,8 +118,13 @@ class Rule:
                     labels[arg.name] = label.replace("_", " ")
         return labels
 
+    @cached_property
+    def plan(self) -> RulePlan:
+        """The rule's text as templates its firings' values fill (explanations)."""
+        return RulePlan(self.node)
+
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("node", "labels")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("node", "labels", "plan")}
 
 
 def _with_node(rule: Rule, node: ast.AST) -> Rule:
