@@ -55,7 +55,7 @@ WRAP_EDGE = 21_474_836_47
 TOP = 1_000_000_000_00
 NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*")
 
-METHODS = ("cli-text", "cli-json", "check-d1", "check-full", "plain", "clingo", "clingo-1", "stages")
+METHODS = ("cli-text", "cli-json", "check-d1", "check-d1-2p", "check-full", "plain", "clingo", "clingo-1", "stages")
 #: cli-json writes ~200 KB of JSON per case (every finding carries its whole derivation tree):
 #: about 2 GB for 10,000 cases, so it runs only when asked for
 DEFAULT_METHODS = tuple(m for m in METHODS if m != "cli-json")
@@ -63,6 +63,7 @@ LABELS = {
     "cli-text": "pos check DIR (CLI, text, 1 process)",
     "cli-json": "pos check --format json DIR (CLI)",
     "check-d1": "check_files(depth=1) (library)",
+    "check-d1-2p": "check_files(depth=1, jobs=2) (2 processes)",
     "check-full": "check_files(depth=None) (library)",
     "plain": "run_cases(explain=False) (plain rules)",
     "clingo": "clingo API, threaded plain text",
@@ -440,8 +441,9 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
     from pos_logic.parse import parse_text, read_case_file
     from pos_logic.schema import check as schema_check
 
-    if method in ("check-d1", "check-full"):
-        results, problems = check.check_files(paths, depth=1 if method == "check-d1" else None)
+    if method in ("check-d1", "check-d1-2p", "check-full"):
+        results, problems = check.check_files(paths, depth=None if method == "check-full" else 1,
+                                              jobs=2 if method == "check-d1-2p" else 1)
         seconds = time.perf_counter() - start[0]
         if problems:
             raise SystemExit(f"{len(problems)} generated cases do not load: {problems[0]}")
@@ -457,8 +459,8 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
         for case in cases:
             from_case(case)
         t = _lap(stages, "facts (from_case)", t)
-        runs = run_cases(cases, policy, chunk=size)
-        t = _lap(stages, "engine, instrumented (incl. facts again)", t)
+        runs = run_cases(cases, policy, chunk=size, depth=1)
+        t = _lap(stages, "engine, checklist program (incl. facts again)", t)
         results = []
         for run in runs:
             results.append((run.case, findings_of(run, policy, 1)))
@@ -637,6 +639,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per method; the median is shown")
     parser.add_argument("--profile", metavar="METHOD", help="also run METHOD under cProfile (top 35 to stderr)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--no-single", action="store_true", help="leave out the single-file pos check timing")
     parser.add_argument("--list", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -665,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {args.cases} cases in {folder} ({made['seconds']:.2f} s, seed {args.seed})")
         print("  " + ", ".join(f"{k} {v}" for k, v in sorted(made["stats"].items())))
 
+        if not args.no_single:
+            print(single_check(env), flush=True)
         measured: dict[str, dict] = {}
         for method in methods:
             runs = [measure(method, folder, listing, work, args.chunk, args.jurisdiction, env)
@@ -685,10 +690,49 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{args.cases} cases, chunk {args.chunk or made['chunk']}, median of {max(1, args.repeat)}; "
               f"'seconds' is the whole batch inside the process (CLI rows: the whole process)\n")
         print(table(args.cases, measured))
+        print(ratios(measured))
         return 1 if report_differences(args.cases, measured) else 0
     finally:
         if args.out is None:
             shutil.rmtree(base, ignore_errors=True)
+
+
+#: the single-file target: `pos check` on the bundled example, the whole process
+SINGLE_FILE = "cases/examples/acme-counseling.pos"
+
+
+def single_check(env: dict, runs: int = 10) -> str:
+    """Median wall and CPU of `pos check` on the bundled example, each run a whole process,
+    after one run that fills the policy cache (as any earlier use of the policy version has)."""
+    target = Path(env.get("PYTHONPATH", ".").split(os.pathsep)[0]) / SINGLE_FILE
+    if not target.is_file():
+        target = Path(__file__).resolve().parent.parent / SINGLE_FILE
+    argv = _pos_command() + ["check", str(target)]
+    subprocess.run(argv, env=env, capture_output=True)
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, capture_output=True)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return (f"single file: pos check {SINGLE_FILE}: median of {runs} whole processes "
+            f"{statistics.median(walls):.3f} s wall, {statistics.median(cpus):.3f} s CPU "
+            f"(min {min(walls):.3f} s wall)")
+
+
+def ratios(measured: dict[str, dict]) -> str:
+    """The issue's ratios, on CPU seconds (the figure to trust on a shared machine)."""
+    cpu = {m: v["cpu"] for m, v in measured.items() if v.get("cpu")}
+    pairs = [("check-d1", "clingo", "checklist / plain clingo API (target ≤ 1.25)"),
+             ("check-full", "check-d1", "full derivations / checklist (target ≤ 3)"),
+             ("check-d1", "plain", "checklist / our plain program")]
+    out = [f"  {label}: {cpu[a] / cpu[b]:.2f}" for a, b, label in pairs if a in cpu and b in cpu]
+    if "check-d1" in measured and "check-d1-2p" in measured:
+        out.append(f"  2 processes / 1 process, wall: "
+                   f"{measured['check-d1-2p']['seconds'] / measured['check-d1']['seconds']:.2f}")
+    return "ratios (CPU):\n" + "\n".join(out) if out else ""
 
 
 def report_differences(count: int, measured: dict[str, dict]) -> bool:
