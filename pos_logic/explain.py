@@ -20,6 +20,7 @@ disclosure threshold $25,000.00").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
@@ -113,6 +114,7 @@ class Finding:
         return out
 
 
+@lru_cache(maxsize=1 << 16)
 def key_text(sym: Symbol) -> str:
     """How a finding's argument is written in an expect block: PCS-D, dfa, $25,000.00, f(x)."""
     value = value_from_symbol(sym)

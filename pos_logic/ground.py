@@ -13,6 +13,7 @@ people. Shared by explanations, why-not and coverage.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import clingo
 from clingo import Symbol, SymbolType, ast
@@ -206,6 +207,7 @@ def describe(term, sym: Symbol | None, labels: dict[str, str]) -> str:
     return f"{name} {value}" if name else value
 
 
+@lru_cache(maxsize=1 << 16)
 def atom_text(sym: Symbol) -> str:
     if not sym.arguments:
         return sym.name

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from clingo import Function, Number, Symbol, SymbolType
 
@@ -66,6 +67,7 @@ def percent_to_symbol(p: Percent) -> Symbol:
     return Function("pct", [Number(p.basis_points)])
 
 
+@lru_cache(maxsize=1 << 16)  # clingo symbols are interned values; reading one is a C call per part
 def value_from_symbol(sym: Symbol):
     """The Python value a typed term stands for (Money, date, Percent), or None."""
     if sym.type is not SymbolType.Function:
@@ -86,6 +88,7 @@ def value_from_symbol(sym: Symbol):
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def format_symbol(sym: Symbol) -> str:
     """A term as a person reads it: $48,000.00, 2025-07-01, 12%, plain text for the rest."""
     value = value_from_symbol(sym)
