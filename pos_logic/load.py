@@ -8,10 +8,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .model import Case
-from .parse import parse_text, read_case_file
+from .parse import decode_case, parse_text, read_case_file
 from .schema import check
 
 
@@ -19,5 +20,11 @@ def load_case_text(text: str, filename: str) -> Case:
     return check(parse_text(text, filename), filename, text)
 
 
+STDIN = "<stdin>"
+
+
 def load_case(path: str | Path) -> Case:
+    """A case file; `-` reads standard input (named <stdin> in messages)."""
+    if str(path) == "-":
+        return load_case_text(decode_case(sys.stdin.buffer.read(), STDIN), STDIN)
     return load_case_text(read_case_file(path), str(path))

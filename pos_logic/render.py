@@ -1,15 +1,20 @@
 """Check results → text a person reads, or JSON a program reads. Deterministic: the same
-results always give the same bytes (no colours, no terminal widths, no timestamps)."""
+results and policies always give the same bytes (no colours, no terminal widths, no timestamps)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+from clingo import Symbol, SymbolType
+
 from .check import CaseResult
+from .errors import Diagnostic
 from .explain import Derivation, Finding, Premise
 from .model import FINDING_KINDS
+from .values import Money, Percent, value_from_symbol
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 _HEADINGS = {
     "violation": "Violations", "approval": "Approvals", "document": "Documents",
     "language": "Contract language", "procurement": "Procurement", "obligation": "Obligations",
@@ -20,8 +25,7 @@ _MARKS = {"violation": "✗", "advisory": "!", "value": "="}
 
 def _finding_line(f: Finding) -> str:
     detail = f" ({f.detail})" if f.detail else ""
-    cite = f.derivations[0].rule.annotations.get("cite", "")
-    return f"{f.label}{detail} — {cite} [{', '.join(f.rule_ids)}]"
+    return f"{f.label}{detail} — {f.cite} [{', '.join(f.rule_ids)}]"
 
 
 def text(results: list[CaseResult]) -> str:
@@ -47,6 +51,9 @@ def text(results: list[CaseResult]) -> str:
                         out.append(f"          {f.reason}")
                     if f.derivations[0].cure:
                         out.append(f"          to cure: {f.derivations[0].cure}")
+            for u in r.unstated:
+                if u.agreement == agreement.title:
+                    out.append(f"    ? {u.message}")
         for miss in r.misses:
             out.append(f"  expectation not met (line {miss.expectation.span.line}): {miss.message}")
         out.append("  " + summary(r))
@@ -57,25 +64,78 @@ def text(results: list[CaseResult]) -> str:
 def summary(r: CaseResult) -> str:
     counts = [(k, sum(1 for f in r.findings if f.kind == k)) for k in FINDING_KINDS]
     parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts if n]
-    verdict = "VIOLATIONS FOUND" if r.violations else "no violations"
+    verdict = ("VIOLATIONS FOUND" if r.violations else
+               "no violations among what the case states" if r.unstated else "no violations")
     return f"{verdict}: " + (", ".join(parts) if parts else "no findings")
 
 
-def as_json(results: list[CaseResult]) -> str:
-    """The full findings and derivations; the format is documented in docs/cli.md."""
-    doc = {"version": JSON_VERSION, "cases": [_case_json(r) for r in results]}
+def tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("pos-logic")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def as_json(results: list[CaseResult], *, policies: dict | None = None, settings: dict | None = None,
+            errors: list[Diagnostic] = (), derivations: bool = False) -> str:
+    """One JSON document for a run, always (load errors included): what was found, under which
+    tool, policies and settings. Derivations only when asked (they are large); the format is
+    documented in docs/cli.md and docs/findings.schema.json."""
+    doc = {"version": JSON_VERSION,
+           "tool": {"name": "pos-logic", "version": tool_version()},
+           "policies": policies or {},
+           "settings": dict(sorted((settings or {}).items())),
+           "derivations": "full" if derivations else "none",
+           "errors": [diagnostic_json(d) for d in errors],
+           "cases": [_case_json(r, derivations) for r in results]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _case_json(r: CaseResult) -> dict:
+def diagnostic_json(d: Diagnostic) -> dict:
+    out = {"file": d.file, "line": d.line, "column": d.column, "severity": d.severity, "message": d.message}
+    if d.hint:
+        out["hint"] = d.hint
+    return out
+
+
+def symbol_json(sym: Symbol):
+    """A finding argument as typed JSON: money in integer cents, dates ISO, names and texts."""
+    value = value_from_symbol(sym)
+    if isinstance(value, Money):
+        return {"type": "money", "cents": value.cents, "text": str(value)}
+    if isinstance(value, Percent):
+        return {"type": "percent", "basis_points": value.basis_points, "text": str(value)}
+    if isinstance(value, dt.date):
+        return {"type": "date", "value": value.isoformat()}
+    if sym.type is SymbolType.Number:
+        return {"type": "integer", "value": sym.number}
+    if sym.type is SymbolType.String:
+        return {"type": "text", "value": sym.string}
+    if sym.type is SymbolType.Function and not sym.arguments:
+        return {"type": "name", "value": sym.name}
+    return {"type": "term", "name": sym.name, "args": [symbol_json(a) for a in sym.arguments]}
+
+
+def _finding_json(f: Finding, derivations: bool) -> dict:
+    out = f.to_json()
+    out["args"] = [symbol_json(a) for a in f.args]
+    if not derivations:
+        out.pop("derivations", None)
+    return out
+
+
+def _case_json(r: CaseResult, derivations: bool = False) -> dict:
     case = r.case
     return {
         "file": case.file, "title": case.title, "jurisdiction": case.jurisdiction,
         "as_of": case.as_of.isoformat() if case.as_of else None,
         "agreements": [{"id": a.id, "kind": a.kind, "title": a.title,
                         "line": a.span.line} for a in case.agreements],
+        "settings": r.settings,
         "violations": len(r.violations),
-        "findings": [f.to_json() for f in r.findings],
+        "unstated": [u.to_json() for u in r.unstated],
+        "findings": [_finding_json(f, derivations) for f in r.findings],
         "expectations": {"checked": len(case.expectations),
                          "failed": [{"line": m.expectation.span.line, "message": m.message} for m in r.misses]},
     }

@@ -1,0 +1,197 @@
+"""No false greens, and output CI can use: unstated status is said, diff refuses what it cannot
+load, missing documents cite the provision that requires them, JSON is complete and always
+valid, lint speaks SARIF and exit codes tell findings from usage errors."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pos_logic.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLE = '''case "Sole source"
+jurisdiction arkansas
+contract "Sole" {{
+    term           2025-07-01 to 2026-06-30
+    compensation   $60,000.00
+    procurement    sole_source
+    contractor "X" {{ entity corporation }}
+{extra}}}
+'''
+
+
+def _run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def _case(tmp_path, extra="", name="sole.pos"):
+    path = tmp_path / name
+    path.write_text(SOLE.format(extra=extra))
+    return str(path)
+
+
+# -- 2. no silent all-clear -------------------------------------------------------------------------
+
+def test_a_case_without_on_file_says_the_status_is_not_stated(tmp_path):
+    result = _run("check", _case(tmp_path))
+    assert result.exit_code == 0
+    assert "? 5 documents required; on-file status not stated" in result.output
+    assert "? 5 approvals required; approval status not stated" in result.output
+    assert "no violations among what the case states" in result.output
+    doc = json.loads(_run("check", "--format", "json", _case(tmp_path)).output)
+    [case] = doc["cases"]
+    assert [(u["attribute"], u["required"]) for u in case["unstated"]] == [("on_file", 5), ("approved", 5)]
+    assert case["settings"]["unstated_status"] == "unknown"
+
+
+def test_a_stated_list_is_not_reported_as_unstated(tmp_path):
+    result = _run("check", _case(tmp_path, "    on_file [OSP-1]\n    approved [dfa]\n"))
+    assert "not stated" not in result.output and result.exit_code == 1
+
+
+def test_strict_reads_an_unstated_list_as_empty(tmp_path):
+    result = _run("check", "--strict", _case(tmp_path))
+    assert result.exit_code == 1
+    assert "missing_document(PCS-D)" in result.output and "missing_approval(osp)" in result.output
+    assert "not stated" not in result.output
+
+
+def test_the_case_language_doc_explains_unstated_status():
+    text = (ROOT / "docs" / "case-language.md").read_text()
+    assert "on-file status not stated" in text and "--strict" in text
+
+
+# -- 3. pos diff checks what it claims ----------------------------------------------------------------
+
+@pytest.mark.parametrize("make", ["missing", "broken", "empty_dir"])
+def test_diff_refuses_cases_it_cannot_load(tmp_path, make):
+    if make == "missing":
+        target = str(tmp_path / "nowhere.pos")
+    elif make == "broken":
+        target = str(tmp_path / "broken.pos")
+        Path(target).write_text('jurisdiction arkansas\ncontract "C" {\n')
+    else:
+        (tmp_path / "none").mkdir()
+        target = str(tmp_path / "none")
+    result = _run("diff", "--base", "HEAD", target)
+    assert result.exit_code == 2, result.output
+    assert "no case changes" not in result.output
+
+
+# -- 6. citations where they are needed ---------------------------------------------------------------
+
+def test_a_missing_document_cites_the_provision_that_requires_it(tmp_path):
+    result = _run("check", _case(tmp_path, "    on_file [OSP-1]\n"))
+    line = next(row for row in result.output.splitlines() if "missing_document(PCS-D)" in row)
+    assert "Contract Manual ch. 3 §I.A.1" in line and "shown in the derivation" not in result.output
+    doc = json.loads(_run("check", "--format", "json", _case(tmp_path, "    on_file [OSP-1]\n")).output)
+    [missing] = [f for f in doc["cases"][0]["findings"] if f["finding"] == "missing_document(PCS-D)"]
+    assert missing["cite"].startswith("Contract Manual ch. 3 §I.A.1")
+
+
+# -- 8. JSON fit for tools ----------------------------------------------------------------------------
+
+def test_json_is_slim_by_default_and_says_what_run_made_it(tmp_path):
+    doc = json.loads(_run("check", "--format", "json", "--set", "pcs_d_on_amendment=after_only",
+                          _case(tmp_path)).output)
+    assert doc["version"] == 2 and doc["tool"]["name"] == "pos-logic" and doc["tool"]["version"]
+    assert len(doc["policies"]["digest"]) == 64 and doc["policies"]["folder"].endswith("policies")
+    assert doc["settings"] == {"pcs_d_on_amendment": "after_only"}
+    assert doc["cases"][0]["settings"]["pcs_d_on_amendment"] == "after_only"
+    assert all("derivations" not in f for f in doc["cases"][0]["findings"])
+    full = json.loads(_run("check", "--format", "json", "--derivations", _case(tmp_path)).output)
+    assert all(f["derivations"] for f in full["cases"][0]["findings"])
+
+
+def test_json_findings_have_typed_arguments(tmp_path):
+    doc = json.loads(_run("check", "--format", "json", _case(tmp_path)).output)
+    [total] = [f for f in doc["cases"][0]["findings"] if f["kind"] == "value" and f["key"][0] == "total"]
+    assert total["args"] == [{"type": "name", "value": "total"},
+                             {"type": "money", "cents": 6_000_000, "text": "$60,000.00"}]
+
+
+def test_json_stays_valid_when_a_file_cannot_load(tmp_path):
+    bad = tmp_path / "bad.pos"
+    bad.write_text('jurisdiction arkansas\ncontract "C" {\n')
+    result = CliRunner().invoke(main, ["check", "--format", "json", _case(tmp_path), str(bad)])
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    assert len(doc["cases"]) == 1 and doc["errors"][0]["file"] == str(bad) and doc["errors"][0]["line"] >= 2
+
+
+def test_check_reads_standard_input():
+    text = (ROOT / "cases" / "examples" / "acme-counseling.pos").read_text()
+    result = _run("check", "-", input=text)
+    assert result.exit_code == 0 and "<stdin>: Acme counseling" in result.output
+
+
+# -- 9. CI-friendly commands --------------------------------------------------------------------------
+
+def _bad_policies(tmp_path) -> Path:
+    import shutil
+    root = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", root)
+    (root / "arkansas" / "extra.lp").write_text("violation(A, oops) :- agreement(A).\n")
+    return root
+
+
+def test_lint_errors_exit_1_with_an_error_prefix_and_usage_errors_exit_2(tmp_path):
+    root = _bad_policies(tmp_path)
+    result = CliRunner().invoke(main, ["lint", str(root), "-j", "arkansas"])
+    assert result.exit_code == 1 and "extra.lp:1:1: error: " in result.stderr
+    assert _run("lint", str(tmp_path / "nowhere")).exit_code == 2
+
+
+def test_lint_speaks_sarif_2_1_0(tmp_path):
+    root = _bad_policies(tmp_path)
+    result = CliRunner().invoke(main, ["lint", str(root), "-j", "arkansas", "--format", "sarif"])
+    doc = json.loads(result.stdout)
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    [run] = doc["runs"]
+    errors = [r for r in run["results"] if r["level"] == "error"]
+    assert errors and errors[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("extra.lp")
+    assert {r["ruleId"] for r in run["results"]} <= {d["id"] for d in run["tool"]["driver"]["rules"]}
+
+
+def test_lint_without_argument_checks_the_coverage_table(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["lint", "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert not any("coverage table" in d["message"] for d in doc["diagnostics"])
+    assert doc["policies"]["folder"] == str(ROOT / "policies")
+
+
+def test_lint_says_when_there_is_no_coverage_table(tmp_path):
+    result = _run("lint", str(ROOT / "policies"), "--coverage", str(tmp_path / "none.md"))
+    assert "the check that every finding id appears in it was skipped" in result.output
+
+
+def test_fmt_diff_and_stdin(tmp_path):
+    path = tmp_path / "a.pos"
+    path.write_text('jurisdiction arkansas\ncontract "C" {  compensation   $48000 }\n')
+    before = path.read_text()
+    diffed = _run("fmt", "--diff", str(path))
+    assert diffed.exit_code == 1 and "+contract \"C\" { compensation $48,000.00 }" in diffed.output and path.read_text() == before
+    piped = _run("fmt", "-", input=before)
+    assert piped.exit_code == 0 and "{ compensation $48,000.00 }" in piped.output
+    assert _run("fmt", "--check", "-", input=before).exit_code == 1
+    assert _run("fmt", "--check", "-", input=piped.output).exit_code == 0
+
+
+def test_test_and_fmt_default_to_the_project_cases_from_a_subfolder(monkeypatch):
+    import re
+    monkeypatch.chdir(ROOT / "docs")
+    result = _run("fmt", "--check")
+    assert result.exit_code in (0, 1)
+    assert int(re.search(r"of (\d+) file", result.output).group(1)) == len(list((ROOT / "cases").rglob("*.pos")))
+
+
+def test_help_examples_name_files_that_exist():
+    import re
+    for command in ("check", "explain", "facts", "test", "fmt", "diff", "lint", "rules"):
+        help_text = _run(command, "--help").output
+        for name in re.findall(r"\b(cases/[\w./-]+\.pos)\b", help_text):
+            assert (ROOT / name).is_file(), (command, name)
