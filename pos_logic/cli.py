@@ -178,9 +178,27 @@ def _why_not(case, result, query: str, settings) -> str:
     if done:
         return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
     policy = load_policy(case.jurisdiction)
+    _known_words(key, policy)
     [run] = run_cases([case], policy, settings=settings)
     attempts = why_not(run, policy, kind, tuple(key), {f.head for f in run.firings}, {f.symbol for f in run.facts})
     return render.why_not(query, attempts)
+
+
+def _known_words(key: list[str], policy) -> None:
+    """Every name in a --why-not query must occur in the policy: `approval dfx` is a typo to
+    point out (exit 2), not a finding to explain as 'not derived'."""
+    import difflib
+
+    vocabulary = {w.lower(): w for r in policy.rules
+                  for w in re.findall(r'"([^"]*)"|\b([a-z_][A-Za-z0-9_]*)\b', r.text) for w in w if w}
+    for word in (w for part in key for w in re.split(r"[(),\s]+", part) if w):
+        if word[0] in "$0123456789" or word.lower() in vocabulary:
+            continue
+        hints = [vocabulary[m] for m in difflib.get_close_matches(word.lower(), list(vocabulary), n=3, cutoff=0.6)]
+        raise click.BadParameter(f"no rule of the {policy.jurisdiction} policies mentions {word!r}, so "
+                                 "nothing can derive this finding"
+                                 + (f" (did you mean {' or '.join(map(repr, hints))}?)" if hints else ""),
+                                 param_hint="--why-not")
 
 
 def _words(query: str) -> list[str]:
@@ -221,12 +239,16 @@ def facts(file, settings):
 @_SET
 @_POLICIES
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
-@click.option("--update", is_flag=True, help="Rewrite each case's expect block from what is derived now (review with git diff).")
+@click.option("--update", is_flag=True,
+              help="Rewrite the expect lines that fail from what is derived now; comments, `not` "
+                   "lines and passing lines stay (review with git diff).")
+@click.option("--snapshot", is_flag=True,
+              help="Replace each case's expect blocks by a full snapshot of what is derived now.")
 @click.option("--coverage", "with_coverage", is_flag=True,
               help="Report which rules fired and whether cases sit on both sides of every comparison.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
               help="With --coverage: exit 1 when rule or boundary coverage is below PERCENT.")
-def test(paths, settings, fmt, update, with_coverage, fail_under):
+def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under):
     """Run pinned cases (default: cases/) and report each as passed or failed, with expected
     vs derived findings.
 
@@ -238,6 +260,7 @@ def test(paths, settings, fmt, update, with_coverage, fail_under):
       pos test cases/arkansas --format junit > report.xml
       pos test --coverage --fail-under 90
       pos test --update cases/examples/acme-counseling.pos && git diff
+      pos test --snapshot cases/examples/acme-counseling.pos
     """
     from . import coverage, runner
 
@@ -245,8 +268,9 @@ def test(paths, settings, fmt, update, with_coverage, fail_under):
     choose_policies(None, paths)
     try:
         suite = runner.run_suite(paths, settings=_settings(settings))
-        if update:
-            changed = [r.case.file for r in suite.results if runner.update_expectations(r)]
+        if update or snapshot:
+            rewrite = runner.update_expectations if snapshot else runner.update_failing
+            changed = [r.case.file for r in suite.results if rewrite(r)]
             click.echo("".join(f"updated {f}\n" for f in changed) or "every expect block already matches\n", nl=False)
             suite = runner.run_suite(paths, settings=_settings(settings))
         cov = coverage.measure([r.case for r in suite.results], _settings(settings)) if with_coverage else None

@@ -17,7 +17,7 @@ from .check import CaseResult, check_cases, expand
 from .errors import Diagnostic, InputError
 from .expect import diff_text
 from .load import load_case
-from .model import FINDING_KINDS, Case
+from .model import FINDING_KINDS, Case, Expectation
 from .parse import parse_text
 from .values import format_symbol, value_from_symbol
 
@@ -124,8 +124,76 @@ def expect_block(result: CaseResult, agreement_title: str | None) -> list[str]:
     return lines
 
 
+def update_failing(result: CaseResult) -> bool:
+    """Rewrite only the expect lines that fail, from the derivation: a `because` that names other
+    rules gets the rules that derive it now, a finding no longer derived (or a `not` line whose
+    finding now is) is dropped, `KIND none` and `KIND only` list what is derived now. Passing
+    lines, `not` lines that hold, comments and layout stay as the person wrote them. True if the
+    file changed."""
+    case = result.case
+    failing = {m.expectation.span for m in result.misses}
+    if not failing:
+        return False
+    rows = case.text.split("\n")
+    for span in sorted(failing, key=lambda sp: sp.line, reverse=True):
+        group = [e for e in case.expectations if e.span == span]
+        first = rows[span.line - 1]
+        indent = first[:len(first) - len(first.lstrip())]
+        comment = _trailing_comment(rows[(span.end_line or span.line) - 1])
+        lines = [indent + row for line in _rewrite(group, result) for row in line.split("\n")]
+        if lines and comment:
+            lines[0] += "  " + comment
+        rows[span.line - 1:(span.end_line or span.line)] = lines
+    text = "\n".join(rows)
+    if text == case.text:
+        return False
+    Path(case.file).write_text(text, encoding="utf-8")
+    return True
+
+
+def _rewrite(group: list[Expectation], result: CaseResult) -> list[str]:
+    """The lines that replace one failing expect statement (all its expectations share a line)."""
+    from .expect import _matches
+    e0 = group[0]
+    derived = [f for f in result.findings if f.kind == e0.kind
+               and (e0.agreement is None or f.agreement_title == e0.agreement)]
+    pins = any(e.because for e in group)
+
+    def item(words, findings) -> str:
+        ids = sorted({i for f in findings for i in f.rule_ids})
+        return " ".join(words) + (" because " + " ".join(ids) if pins and ids else "")
+
+    if e0.mode in ("none", "only"):
+        if not derived:
+            return [f"{e0.kind} none"]
+        prefix = f"{e0.kind} only "
+        items = [item([item_text(a) for a in f.args], [f]) for f in derived]
+        return [prefix + (",\n" + " " * len(prefix)).join(items)]
+    out = []
+    for e in group:
+        hits = [f for f in derived if _matches(e, f)]
+        if e.mode == "absent":
+            if not hits:
+                out.append(f"not {e.kind} {' '.join(e.key)}")
+        elif hits:
+            out.append(f"{e.kind} " + (item(e.key, hits) if e.because else " ".join(e.key)))
+    return out
+
+
+def _trailing_comment(line: str) -> str:
+    """A `# …` comment at the end of a line (outside quotes), or ''."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "#" and not quoted:
+            return line[i:].rstrip()
+    return ""
+
+
 def update_expectations(result: CaseResult) -> bool:
-    """Rewrite the case file's expect blocks from the derivation; True if the file changed."""
+    """Rewrite the case file's expect blocks as a full snapshot of what is derived now; True if
+    the file changed."""
     case = result.case
     statements = parse_text(case.text, case.file)
     rows = case.text.split("\n")

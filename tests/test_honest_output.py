@@ -195,3 +195,61 @@ def test_help_examples_name_files_that_exist():
         help_text = _run(command, "--help").output
         for name in re.findall(r"\b(cases/[\w./-]+\.pos)\b", help_text):
             assert (ROOT / name).is_file(), (command, name)
+
+
+# -- 4. pos test --update keeps what a person wrote ---------------------------------------------------
+
+PINNED = '''case "update me"
+jurisdiction arkansas
+contract "C" {
+    term          2025-07-01 to 2026-06-30
+    compensation  $30,000.00
+    contractor { entity corporation }
+    on_file [OSP-1]
+}
+
+expect {
+    # a person wrote this
+    not document DHS-9193       # holds: kept
+    not document PCS-D          # fails now
+    document PCS-D because AR-DISC-99   # names the wrong rule
+    approval dfa                # holds
+    value total $99.00
+    violation only missing_document(XYZ)
+}
+'''
+
+
+def test_update_rewrites_only_the_failing_lines(tmp_path):
+    path = tmp_path / "a.pos"
+    path.write_text(PINNED)
+    result = _run("test", "--update", str(path))
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == PINNED.replace(
+        "    not document PCS-D          # fails now\n", "").replace(
+        "document PCS-D because AR-DISC-99   # names", "document PCS-D because AR-DISC-01  # names").replace(
+        "    value total $99.00\n", "").replace(
+        "violation only missing_document(XYZ)",
+        "violation only missing_document(PBS),\n                   missing_document(PCS-D)")
+
+
+def test_snapshot_replaces_the_expect_block_by_everything_derived(tmp_path):
+    path = tmp_path / "a.pos"
+    path.write_text(PINNED)
+    assert _run("test", "--snapshot", str(path)).exit_code == 0
+    text = path.read_text()
+    assert "not document DHS-9193" not in text and "dfa because AR-PCS-02" in text
+
+
+# -- 7. why-not rejects what no rule can derive -------------------------------------------------------
+
+@pytest.mark.parametrize("query, hint", [("approval dfx", "'dfa'"), ("document PCS-X", "'PCS-D'")])
+def test_why_not_rejects_an_unknown_finding_with_did_you_mean(query, hint):
+    result = _run("explain", str(ROOT / "cases/examples/acme-counseling.pos"), "--why-not", query)
+    assert result.exit_code == 2 and f"did you mean {hint}" in result.output
+
+
+def test_why_not_still_explains_a_known_finding():
+    result = _run("explain", str(ROOT / "cases/examples/acme-counseling.pos"), "--why-not",
+                  "violation missing_document(PBS)")
+    assert result.exit_code == 0 and "is not derived" in result.output
