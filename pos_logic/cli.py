@@ -324,6 +324,47 @@ def rules(write_to, jurisdiction):
         _fail(err)
 
 
+@main.command("schema")
+@click.argument("jurisdiction", required=False)
+@click.option("--write", "write_to", type=click.Path(dir_okay=False), default=None,
+              help="Write the vocabulary as Markdown to this file (docs/vocabulary/JURISDICTION.md).")
+@_POLICIES
+def schema_command(jurisdiction, write_to):
+    """Print the case vocabulary of a jurisdiction: its blocks, their attributes with types and
+    allowed values, and the documents it knows (from its schema.toml). Without JURISDICTION,
+    list the jurisdictions.
+
+    \b
+    Example:
+      pos schema
+      pos schema connecticut
+      pos schema arkansas --write docs/vocabulary/arkansas.md
+    """
+    from pathlib import Path
+
+    from . import vocabulary
+    from .errors import closest
+    from .schema import jurisdictions
+
+    try:
+        known = jurisdictions()
+        if jurisdiction is None:
+            click.echo("".join(f"{j}\n" for j in known), nl=False)
+            return
+        if jurisdiction not in known:
+            hint = closest(jurisdiction, known)
+            raise click.BadParameter(f"no jurisdiction {jurisdiction!r}; there are: {', '.join(known)}"
+                                     + (f" (did you mean {hint!r}?)" if hint else ""), param_hint="JURISDICTION")
+        if write_to:
+            Path(write_to).parent.mkdir(parents=True, exist_ok=True)
+            Path(write_to).write_text(vocabulary.markdown(jurisdiction), encoding="utf-8")
+            click.echo(f"wrote {write_to}")
+        else:
+            click.echo(vocabulary.text(jurisdiction), nl=False)
+    except PosError as err:
+        _fail(err)
+
+
 @main.command()
 @click.option("--base", required=True, metavar="REV", help="The git revision to compare the policies with.")
 @click.argument("paths", nargs=-1, type=click.Path())

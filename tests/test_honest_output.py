@@ -253,3 +253,30 @@ def test_why_not_still_explains_a_known_finding():
     result = _run("explain", str(ROOT / "cases/examples/acme-counseling.pos"), "--why-not",
                   "violation missing_document(PBS)")
     assert result.exit_code == 0 and "is not derived" in result.output
+
+
+# -- 10. vocabulary discoverable ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("jurisdiction", ["arkansas", "connecticut"])
+def test_vocabulary_pages_are_generated_from_the_schema(jurisdiction):
+    from pos_logic import vocabulary
+    page = ROOT / "docs" / "vocabulary" / f"{jurisdiction}.md"
+    assert page.read_text(encoding="utf-8") == vocabulary.markdown(jurisdiction), \
+        f"{page} is stale: run `pos schema {jurisdiction} --write {page.relative_to(ROOT)}`"
+
+
+def test_pos_schema_prints_blocks_attributes_types_and_values():
+    result = _run("schema", "connecticut")
+    assert result.exit_code == 0
+    assert "agency" in result.output and "DMHAS" in result.output and "provider" in result.output
+    assert _run("schema").output.split() == ["arkansas", "connecticut"]
+    wrong = _run("schema", "conneticut")
+    assert wrong.exit_code == 2 and "did you mean 'connecticut'" in wrong.output
+
+
+def test_an_unknown_attribute_lists_the_allowed_ones(tmp_path):
+    path = tmp_path / "a.pos"
+    path.write_text('jurisdiction connecticut\ncontract "C" {\n    agncy DSS\n}\n')
+    result = _run("check", str(path))
+    assert result.exit_code == 2 and "did you mean 'agency'" in result.output
+    assert "expected: agency, amendment_effective, amount" in result.output
