@@ -181,6 +181,11 @@ def test_fmt_diff_and_stdin(tmp_path):
     assert _run("fmt", "--check", "-", input=piped.output).exit_code == 0
 
 
+def test_the_shipped_cases_are_canonical():
+    result = _run("fmt", "--check", str(ROOT / "cases"))
+    assert result.exit_code == 0, "run `pos fmt cases/`:\n" + result.output
+
+
 def test_test_and_fmt_default_to_the_project_cases_from_a_subfolder(monkeypatch):
     import re
     monkeypatch.chdir(ROOT / "docs")
