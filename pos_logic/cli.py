@@ -248,7 +248,11 @@ def facts(file, settings):
               help="Report which rules fired and whether cases sit on both sides of every comparison.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
               help="With --coverage: exit 1 when rule or boundary coverage is below PERCENT.")
-def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under):
+@click.option("-k", "keywords", multiple=True, metavar="TEXT",
+              help="Run only the cases whose path contains TEXT (any of several -k; case-insensitive).")
+@click.option("-x", "--exitfirst", is_flag=True, help="Stop at the first case that fails or cannot load.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the failing cases and the summary.")
+def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keywords, exitfirst, quiet):
     """Run pinned cases (default: cases/) and report each as passed or failed, with expected
     vs derived findings.
 
@@ -261,18 +265,24 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under):
       pos test --coverage --fail-under 90
       pos test --update cases/examples/acme-counseling.pos && git diff
       pos test --snapshot cases/examples/acme-counseling.pos
+      pos test -k amendment -x -q
     """
     from . import coverage, runner
 
     paths = _default_cases(paths)
     choose_policies(None, paths)
     try:
-        suite = runner.run_suite(paths, settings=_settings(settings))
+        if keywords:
+            from .check import expand
+            paths = [str(p) for p in expand(paths) if any(k.lower() in str(p).lower() for k in keywords)]
+            if not paths:
+                raise click.BadParameter(f"no case path contains {' or '.join(map(repr, keywords))}", param_hint="-k")
+        suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst)
         if update or snapshot:
             rewrite = runner.update_expectations if snapshot else runner.update_failing
             changed = [r.case.file for r in suite.results if rewrite(r)]
             click.echo("".join(f"updated {f}\n" for f in changed) or "every expect block already matches\n", nl=False)
-            suite = runner.run_suite(paths, settings=_settings(settings))
+            suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst)
         cov = coverage.measure([r.case for r in suite.results], _settings(settings)) if with_coverage else None
     except PosError as err:
         _fail(err)
@@ -287,7 +297,7 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under):
     elif fmt == "junit":
         click.echo(runner.junit_report(suite), nl=False)
     else:
-        click.echo(resources.header() + "\n" + runner.text_report(suite), nl=False)
+        click.echo(resources.header() + "\n" + runner.text_report(suite, quiet=quiet), nl=False)
         if cov is not None:
             click.echo(coverage.report(cov), nl=False)
     code = suite.exit_code

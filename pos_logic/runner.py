@@ -28,6 +28,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*")
 class Suite:
     results: list[CaseResult] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    #: -x: the run stopped at the first failing case; the cases after it were not reported
+    stopped: bool = False
 
     @property
     def failed(self) -> list[CaseResult]:
@@ -38,8 +40,9 @@ class Suite:
         return 2 if self.problems else 1 if self.failed else 0
 
 
-def run_suite(paths, settings: dict[str, str] | None = None) -> Suite:
-    """Load every case (a case that cannot load is a problem, not a failure) and check them."""
+def run_suite(paths, settings: dict[str, str] | None = None, exitfirst: bool = False) -> Suite:
+    """Load every case (a case that cannot load is a problem, not a failure) and check them.
+    exitfirst: stop at the first problem or failing case, in path order."""
     suite = Suite()
     cases: list[Case] = []
     for path in expand(paths):
@@ -47,24 +50,34 @@ def run_suite(paths, settings: dict[str, str] | None = None) -> Suite:
             cases.append(load_case(path))
         except InputError as err:
             suite.problems.extend(err.diagnostics)
+            if exitfirst:
+                suite.stopped = True
+                break
     suite.results = check_cases(cases, depth=1, settings=settings)
+    if exitfirst:
+        failed = next((i for i, r in enumerate(suite.results) if r.misses), None)
+        if failed is not None:
+            suite.stopped = suite.stopped or failed < len(suite.results) - 1
+            suite.results = suite.results[:failed + 1]
     return suite
 
 
 # -- reports ------------------------------------------------------------------------------------
 
-def text_report(suite: Suite) -> str:
+def text_report(suite: Suite, quiet: bool = False) -> str:
+    """Each case as pass or FAIL (quiet: failures only), load errors, and the summary."""
     lines = []
     for r in suite.results:
         if r.misses:
             lines.append(f"FAIL {r.case.file}")
             lines.extend("  " + row for row in diff_text(r.case, r.findings, r.misses).splitlines()[1:])
-        else:
+        elif not quiet:
             lines.append(f"pass {r.case.file}")
     for d in suite.problems:
         lines.append(f"ERROR {d.render()}")
     passed = len(suite.results) - len(suite.failed)
-    lines.append(f"{passed} passed, {len(suite.failed)} failed" + (f", {len(suite.problems)} errors" if suite.problems else ""))
+    lines.append(f"{passed} passed, {len(suite.failed)} failed" + (f", {len(suite.problems)} errors" if suite.problems else "")
+                 + ("; stopped at the first failure (-x)" if suite.stopped else ""))
     return "\n".join(lines) + "\n"
 
 

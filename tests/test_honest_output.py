@@ -285,3 +285,26 @@ def test_an_unknown_attribute_lists_the_allowed_ones(tmp_path):
     result = _run("check", str(path))
     assert result.exit_code == 2 and "did you mean 'agency'" in result.output
     assert "expected: agency, amendment_effective, amount" in result.output
+
+
+# -- 11. pos test -k, -x, -q --------------------------------------------------------------------------
+
+def _suite(tmp_path):
+    for name, amount in (("a-fails.pos", "$60,000.00"), ("b-fails.pos", "$60,000.00"), ("c-passes.pos", "$1.00")):
+        (tmp_path / name).write_text(SOLE.replace("$60,000.00", amount).format(extra="")
+                                     + "expect {\n    not approval legislative_council\n}\n")
+    return str(tmp_path)
+
+
+def test_pos_test_selects_stops_and_quiets(tmp_path):
+    folder = _suite(tmp_path)
+    everything = _run("test", folder)
+    assert everything.exit_code == 1 and "1 passed, 2 failed" in everything.output
+    picked = _run("test", folder, "-k", "PASSES")
+    assert picked.exit_code == 0 and "1 passed, 0 failed" in picked.output and "a-fails" not in picked.output
+    first = _run("test", folder, "-x")
+    assert first.exit_code == 1 and "FAIL" in first.output and "b-fails" not in first.output
+    assert "stopped at the first failure (-x)" in first.output
+    quiet = _run("test", folder, "-q")
+    assert "pass " not in quiet.output and "FAIL" in quiet.output
+    assert _run("test", folder, "-k", "nothing").exit_code == 2
