@@ -90,8 +90,9 @@ def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[D
 
 
 def check_cases(cases: list[Case], depth: int | None = None,
-                settings: dict[str, str] | None = None) -> list[CaseResult]:
-    """Check loaded cases; raise InputError if a case or --set asks for an unknown setting."""
+                settings: dict[str, str] | None = None, step=None) -> list[CaseResult]:
+    """Check loaded cases; raise InputError if a case or --set asks for an unknown setting.
+    step: called once per case explained (a progress bar)."""
     settings = settings or {}
     by_jurisdiction: dict[str, list[int]] = {}
     for i, case in enumerate(cases):
@@ -108,6 +109,8 @@ def check_cases(cases: list[Case], depth: int | None = None,
             in_force = readings(run.case, policy, settings)
             results[i] = CaseResult(run.case, findings, compare(run.case, findings), in_force,
                                     unstated(run.case, findings, in_force))
+            if step:
+                step()
     return results  # type: ignore[return-value]
 
 
@@ -152,13 +155,16 @@ def cite_requirements(findings: list[Finding]) -> list[Finding]:
     return findings
 
 
-def check_files(paths, depth: int | None = None,
-                settings: dict[str, str] | None = None) -> tuple[list[CaseResult], list[Diagnostic]]:
-    """Results for the files that load, and the diagnostics of those that do not."""
+def check_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
+                step=None) -> tuple[list[CaseResult], list[Diagnostic]]:
+    """Results for the files that load, and the diagnostics of those that do not. step: called
+    once per file loaded and once per case explained."""
     cases, problems = [], []
     for path in expand(paths):
         try:
             cases.append(load_case(path))
         except InputError as err:
             problems.extend(err.diagnostics)
-    return check_cases(cases, depth, settings), problems
+        if step:
+            step()
+    return check_cases(cases, depth, settings, step), problems

@@ -106,8 +106,12 @@ def check(files, settings, strict, fmt, derivations):
     """
     choose_policies(None, files)
     chosen = _readings(settings, strict)
+    from .check import expand
+    from .terminal import progress
+
     try:
-        results, problems = check_files(files, depth=None if derivations else 1, settings=chosen)
+        with progress(2 * len(expand(files)), "checking") as step:
+            results, problems = check_files(files, depth=None if derivations else 1, settings=chosen, step=step)
     except InputError as err:
         if fmt != "json":
             _fail(err)
@@ -118,7 +122,8 @@ def check(files, settings, strict, fmt, derivations):
         click.echo(render.as_json(results, policies=resources.provenance(), settings=chosen,
                                   errors=sorted_diagnostics(problems), derivations=derivations), nl=False)
     elif results:
-        click.echo(resources.header() + "\n" + render.text(results), nl=False)
+        from .terminal import echo
+        echo(resources.header() + "\n" + render.text(results))
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
@@ -271,13 +276,16 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keyw
 
     paths = _default_cases(paths)
     choose_policies(None, paths)
+    from .check import expand
+
     try:
         if keywords:
-            from .check import expand
             paths = [str(p) for p in expand(paths) if any(k.lower() in str(p).lower() for k in keywords)]
             if not paths:
                 raise click.BadParameter(f"no case path contains {' or '.join(map(repr, keywords))}", param_hint="-k")
-        suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst)
+        from .terminal import progress
+        with progress(2 * len(expand(paths)), "testing") as step:
+            suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst, step=step)
         if update or snapshot:
             rewrite = runner.update_expectations if snapshot else runner.update_failing
             changed = [r.case.file for r in suite.results if rewrite(r)]
@@ -297,7 +305,8 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keyw
     elif fmt == "junit":
         click.echo(runner.junit_report(suite), nl=False)
     else:
-        click.echo(resources.header() + "\n" + runner.text_report(suite, quiet=quiet), nl=False)
+        from .terminal import echo
+        echo(resources.header() + "\n" + runner.text_report(suite, quiet=quiet))
         if cov is not None:
             click.echo(coverage.report(cov), nl=False)
     code = suite.exit_code

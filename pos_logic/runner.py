@@ -40,9 +40,10 @@ class Suite:
         return 2 if self.problems else 1 if self.failed else 0
 
 
-def run_suite(paths, settings: dict[str, str] | None = None, exitfirst: bool = False) -> Suite:
+def run_suite(paths, settings: dict[str, str] | None = None, exitfirst: bool = False, step=None) -> Suite:
     """Load every case (a case that cannot load is a problem, not a failure) and check them.
-    exitfirst: stop at the first problem or failing case, in path order."""
+    exitfirst: stop at the first problem or failing case, in path order. step: called once per
+    case loaded and once per case checked (a progress bar)."""
     suite = Suite()
     cases: list[Case] = []
     for path in expand(paths):
@@ -53,7 +54,9 @@ def run_suite(paths, settings: dict[str, str] | None = None, exitfirst: bool = F
             if exitfirst:
                 suite.stopped = True
                 break
-    suite.results = check_cases(cases, depth=1, settings=settings)
+        if step:
+            step()
+    suite.results = check_cases(cases, depth=1, settings=settings, step=step)
     if exitfirst:
         failed = next((i for i, r in enumerate(suite.results) if r.misses), None)
         if failed is not None:

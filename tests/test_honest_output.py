@@ -308,3 +308,29 @@ def test_pos_test_selects_stops_and_quiets(tmp_path):
     quiet = _run("test", folder, "-q")
     assert "pass " not in quiet.output and "FAIL" in quiet.output
     assert _run("test", folder, "-k", "nothing").exit_code == 2
+
+
+# -- 11. a terminal that helps ------------------------------------------------------------------------
+
+def _check_env(env):
+    return CliRunner().invoke(main, ["check", str(ROOT / "cases/examples/acme-counseling.pos")], env=env)
+
+
+def test_a_pipe_gets_plain_unwrapped_text():
+    result = _check_env({"NO_COLOR": None, "FORCE_COLOR": None, "COLUMNS": "60"})
+    assert "\x1b[" not in result.stdout and max(map(len, result.stdout.splitlines())) > 60
+
+
+def test_a_terminal_gets_colour_and_lines_wrapped_to_its_width():
+    result = _check_env({"NO_COLOR": None, "FORCE_COLOR": "1", "COLUMNS": "60"})
+    assert "\x1b[" in result.stdout
+    import re
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stdout)
+    assert max(map(len, plain.splitlines())) <= 60 and "Acme Counseling" in plain
+
+
+def test_no_color_is_honoured_even_when_forced():
+    result = _check_env({"NO_COLOR": "1", "FORCE_COLOR": "1", "COLUMNS": "60"})
+    import re
+    codes = set(re.findall(r"\x1b\[([0-9;]*)m", result.stdout))
+    assert codes and codes <= {"0", "1", "2"}  # bold and dim are not colour
