@@ -138,7 +138,11 @@ def check(files, settings, strict, fmt, derivations):
 @_POLICIES
 @click.option("--why-not", "why_not", metavar="FINDING",
               help="Say why a finding was NOT derived: the rules that could derive it and the conditions that failed.")
-def explain(file, finding, settings, strict, why_not):
+@click.option("--depth", type=click.IntRange(1), default=None, metavar="N",
+              help="Follow derivations only N rules deep (deeper premises end in …).")
+@click.option("--brief", is_flag=True,
+              help="Only the rule, citation, sentence, reading and the case lines each finding rests on.")
+def explain(file, finding, settings, strict, why_not, depth, brief):
     """Print the full derivation of a case's findings, down to the case-file lines.
 
     FINDING picks findings: a kind and name ("document PCS-D"), a name, or a rule id.
@@ -147,6 +151,8 @@ def explain(file, finding, settings, strict, why_not):
     Example:
       pos explain cases/examples/acme-counseling.pos "document PCS-D"
       pos explain cases/examples/acme-counseling.pos --why-not "approval legislative_council"
+      pos explain cases/examples/acme-counseling.pos "document PCS-D" --brief
+      pos explain cases/examples/acme-counseling.pos --depth 2
     """
     choose_policies(None, [file])
     chosen = _readings(settings, strict)
@@ -166,7 +172,7 @@ def explain(file, finding, settings, strict, why_not):
         names = sorted({f"{f.kind} {f.label}" for f in result.findings})
         click.echo(f"no finding matches {finding!r}; the case has: " + "; ".join(names), err=True)
         sys.exit(2)
-    click.echo("\n".join(render.tree(f) for f in chosen), nl=False)
+    click.echo("\n".join(render.brief(f) for f in chosen) if brief else render.trees(chosen, depth), nl=False)
 
 
 def _why_not(case, result, query: str, settings) -> str:

@@ -61,9 +61,15 @@ def text(results: list[CaseResult]) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _plural(word: str, n: int) -> str:
+    if n == 1:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
 def summary(r: CaseResult) -> str:
     counts = [(k, sum(1 for f in r.findings if f.kind == k)) for k in FINDING_KINDS]
-    parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts if n]
+    parts = [f"{n} {_plural(k, n)}" for k, n in counts if n]
     verdict = ("VIOLATIONS FOUND" if r.violations else
                "no violations among what the case states" if r.unstated else "no violations")
     return f"{verdict}: " + (", ".join(parts) if parts else "no findings")
@@ -141,19 +147,40 @@ def _case_json(r: CaseResult, derivations: bool = False) -> dict:
     }
 
 
-def tree(f: Finding) -> str:
-    """A finding's whole derivation, down to the case-file lines."""
+class _Shown:
+    """What a tree has printed already: an atom's derivation is printed once, labelled [n], and
+    later uses of the atom point back at it (one subtree used 34 times prints once)."""
+
+    def __init__(self, depth: int | None):
+        self.depth = depth
+        self.labels: dict[str, int] = {}
+
+
+def tree(f: Finding, depth: int | None = None, shown: _Shown | None = None) -> str:
+    """A finding's whole derivation, down to the case-file lines; repeated subtrees print once,
+    and depth limits how many rules deep it goes (None: all the way)."""
+    shown = shown or _Shown(depth)
     lines = [f"{f.kind} {_finding_line(f)}", f"  agreement \"{f.agreement_title}\""]
     for i, d in enumerate(f.derivations):
-        _derivation(d, "  ", i == len(f.derivations) - 1, lines)
+        _derivation(d, "  ", i == len(f.derivations) - 1, lines, shown, 1)
     return "\n".join(lines) + "\n"
 
 
-def _derivation(d: Derivation, indent: str, last: bool, lines: list[str]) -> None:
+def trees(findings: list[Finding], depth: int | None = None) -> str:
+    """Several findings' derivations; a subtree printed for one is referred to by the next."""
+    shown = _Shown(depth)
+    return "\n".join(tree(f, depth, shown) for f in findings)
+
+
+def _derivation(d: Derivation, indent: str, last: bool, lines: list[str], shown: _Shown, level: int) -> None:
     a = d.rule.annotations
     branch, cont = ("└─ ", "   ") if last else ("├─ ", "│  ")
     head = a.get("id") or d.rule.head
-    lines.append(f"{indent}{branch}{head}" + (f" · {a['cite']}" if a.get("cite") else "")
+    if d.atom in shown.labels:
+        lines.append(f"{indent}{branch}{head} · derived as shown above [{shown.labels[d.atom]}]")
+        return
+    shown.labels[d.atom] = len(shown.labels) + 1
+    lines.append(f"{indent}{branch}[{shown.labels[d.atom]}] {head}" + (f" · {a['cite']}" if a.get("cite") else "")
                  + f" · {d.rule.file}:{d.rule.line}")
     inner = indent + cont
     if d.says:
@@ -164,17 +191,52 @@ def _derivation(d: Derivation, indent: str, last: bool, lines: list[str]) -> Non
         lines.append(f"{inner}to cure: {d.cure}")
     lines.append(f"{inner}ground rule: {d.ground_rule}")
     for j, p in enumerate(d.premises):
-        _premise(p, inner, j == len(d.premises) - 1, lines)
+        _premise(p, inner, j == len(d.premises) - 1, lines, shown, level)
 
 
-def _premise(p: Premise, indent: str, last: bool, lines: list[str]) -> None:
+def _premise(p: Premise, indent: str, last: bool, lines: list[str], shown: _Shown, level: int) -> None:
     branch, cont = ("└─ ", "   ") if last else ("├─ ", "│  ")
     where = f"   ({p.source})" if p.source else ""
+    deeper = p.derivation is not None or p.parts
+    if deeper and shown.depth is not None and level >= shown.depth:
+        lines.append(f"{indent}{branch}{p.text}{where}  …")
+        return
     lines.append(f"{indent}{branch}{p.text}{where}")
     if p.derivation is not None:
-        _derivation(p.derivation, indent + cont, not p.parts, lines)
+        _derivation(p.derivation, indent + cont, not p.parts, lines, shown, level + 1)
     for k, part in enumerate(p.parts):
-        _premise(part, indent + cont, k == len(p.parts) - 1, lines)
+        _premise(part, indent + cont, k == len(p.parts) - 1, lines, shown, level)
+
+
+def brief(f: Finding) -> str:
+    """The short answer: rule, citation, sentence, reading, and the case lines it rests on."""
+    lines = [f"{f.kind} {_finding_line(f)}", f"  agreement \"{f.agreement_title}\""]
+    for d in f.derivations:
+        a = d.rule.annotations
+        lines.append(f"  rule {a.get('id') or d.rule.head} · {a.get('cite', '')} · {d.rule.file}:{d.rule.line}")
+        if d.says:
+            lines.append(f"    {d.says}")
+        if a.get("reading"):
+            lines.append(f"    read as: {a['reading']}")
+        sources = sorted(set(_case_lines(d)), key=lambda x: (x[0].rsplit(":", 1)[0], int(x[0].rsplit(":", 1)[1])))
+        for where, text in sources:
+            lines.append(f"    from {where}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+def _case_lines(d: Derivation):
+    """Every case-file line a derivation rests on, at any depth."""
+    for p in d.premises:
+        yield from _premise_lines(p)
+
+
+def _premise_lines(p: Premise):
+    if p.kind == "fact" and p.source and not p.source.startswith("policies"):
+        yield p.source, (p.source_text or p.text).strip()
+    if p.derivation is not None:
+        yield from _case_lines(p.derivation)
+    for part in p.parts:
+        yield from _premise_lines(part)
 
 
 def why_not(query: str, attempts) -> str:

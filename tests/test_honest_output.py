@@ -334,3 +334,29 @@ def test_no_color_is_honoured_even_when_forced():
     import re
     codes = set(re.findall(r"\x1b\[([0-9;]*)m", result.stdout))
     assert codes and codes <= {"0", "1", "2"}  # bold and dim are not colour
+
+
+# -- 7. explain an officer can read -------------------------------------------------------------------
+
+ACME = str(ROOT / "cases/examples/acme-counseling.pos")
+
+
+def test_explain_prints_a_repeated_subtree_once_and_refers_back_to_it():
+    out = _run("explain", ACME).output
+    assert "derived as shown above [" in out
+    labels = [line.split("[", 1)[1].split("]", 1)[0] for line in out.splitlines() if "─ [" in line]
+    assert len(labels) == len(set(labels))  # each derivation printed once
+    assert out.count("ground rule: money_addend(total(1),compensation,usd(0,40000,0))") == 1
+
+
+def test_explain_depth_stops_descending():
+    full = _run("explain", ACME, "document PCS-D").output
+    shallow = _run("explain", ACME, "document PCS-D", "--depth", "1").output
+    assert len(shallow.splitlines()) < len(full.splitlines()) and "  …" in shallow
+    assert "ground rule: document(1,\"PCS-D\",file)" in shallow and "money_sum" not in shallow.split("…")[-1]
+
+
+def test_explain_brief_gives_rule_citation_sentence_reading_and_case_lines():
+    out = _run("explain", ACME, "document PCS-D", "--brief").output
+    assert "rule AR-DISC-01 · Contract Manual ch. 3" in out and "read as:" in out
+    assert "acme-counseling.pos:10: compensation $40,000.00" in out and "ground rule" not in out
