@@ -189,25 +189,32 @@ def _why_not(case, result, query: str, settings) -> str:
     if done:
         return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
     policy = load_policy(case.jurisdiction)
-    _known_words(key, policy)
+    _known_words(key, policy, case)
     [run] = run_cases([case], policy, settings=settings)
     attempts = why_not(run, policy, kind, tuple(key), {f.head for f in run.firings}, {f.symbol for f in run.facts})
-    return render.why_not(query, attempts)
+    from .explain import _means
+    return render.why_not(query, attempts, case, _means(policy))
 
 
-def _known_words(key: list[str], policy) -> None:
-    """Every name in a --why-not query must occur in the policy: `approval dfx` is a typo to
-    point out (exit 2), not a finding to explain as 'not derived'."""
+def _known_words(key: list[str], policy, case) -> None:
+    """Every name in a --why-not query must occur in the policy, its schema or the case:
+    `approval dfx` is a typo to point out (exit 2), not a finding to explain as 'not derived'."""
     import difflib
 
-    vocabulary = {w.lower(): w for r in policy.rules
-                  for w in re.findall(r'"([^"]*)"|\b([a-z_][A-Za-z0-9_]*)\b', r.text) for w in w if w}
-    for word in (w for part in key for w in re.split(r"[(),\s]+", part) if w):
+    from .schema import load_schema
+
+    schema = load_schema(policy.jurisdiction)
+    texts = [r.text for r in policy.rules] + [case.text]
+    found = [w for t in texts for pair in re.findall(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)', t) for w in pair if w]
+    found += list(schema.forms) + [v for b in schema.blocks.values() for a in b.attributes.values()
+                                   for f in a.fields for v in f.values]
+    vocabulary = {w.lower(): w for w in found}
+    for word in (w.strip() for part in key for w in re.split(r"[(),]+", part) if w.strip()):
         if word[0] in "$0123456789" or word.lower() in vocabulary:
             continue
         hints = [vocabulary[m] for m in difflib.get_close_matches(word.lower(), list(vocabulary), n=3, cutoff=0.6)]
-        raise click.BadParameter(f"no rule of the {policy.jurisdiction} policies mentions {word!r}, so "
-                                 "nothing can derive this finding"
+        raise click.BadParameter(f"neither the {policy.jurisdiction} policies nor the case mention {word!r}, "
+                                 "so nothing can derive this finding"
                                  + (f" (did you mean {' or '.join(map(repr, hints))}?)" if hints else ""),
                                  param_hint="--why-not")
 

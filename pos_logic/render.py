@@ -239,17 +239,46 @@ def _premise_lines(p: Premise):
         yield from _premise_lines(part)
 
 
-def why_not(query: str, attempts) -> str:
-    """The rules that could derive a finding, each condition marked as holding or failing."""
+_NOTHING = "nothing in the case makes this hold: "
+
+
+def _in_words(text: str, case, phrases: dict[str, tuple[str, str]]) -> str:
+    """A failed condition said in words: what the rule is for and what the case is, or the
+    predicate's `%@ means_not:` phrase, rather than its name."""
+    if not text.startswith(_NOTHING):
+        return text
+    atom = text[len(_NOTHING):]
+    name, _, args = atom.partition("(")
+    words = [w.strip() for w in args.rstrip(")").split(",")]
+    kinds = {str(a.id): a.kind for a in case.agreements} if case is not None else {}
+    if name == "agreement_type" and len(words) == 2 and words[0] in kinds:
+        return (f"this rule is for a {words[1].replace('_', ' ')}; the case's agreement is a "
+                f"{kinds[words[0]].replace('_', ' ')}")
+    means, means_not = phrases.get(name, ("", ""))
+    if means_not:
+        return f"{means_not} ({atom})"
+    if means:
+        return f"the case does not show that {means} ({atom})"
+    return text
+
+
+def why_not(query: str, attempts, case=None, phrases: dict[str, tuple[str, str]] | None = None) -> str:
+    """The rules that could derive a finding, closest first (fewest failed conditions), each
+    condition marked as holding or failing, in words where the policy gives them."""
     if not attempts:
         return f"{query} is not derived, and no rule derives findings like it.\n"
-    lines = [f"{query} is not derived. Rules that could derive it:"]
-    for attempt in attempts:
+    phrases = phrases or {}
+    ranked = sorted(attempts, key=lambda t: (sum(not c.holds for c in t.conditions),
+                                             -sum(c.holds for c in t.conditions)))
+    lines = [f"{query} is not derived. Rules that could derive it, closest first:"]
+    for attempt in ranked:
         a = attempt.rule.annotations
+        failed = sum(not c.holds for c in attempt.conditions)
         lines.append(f"  {a.get('id', attempt.rule.head)} · {a.get('cite', '')} · "
-                     f"{attempt.rule.file}:{attempt.rule.line}")
+                     f"{attempt.rule.file}:{attempt.rule.line}"
+                     + f" · {failed} condition{'s' if failed != 1 else ''} not met")
         if attempt.says:
             lines.append(f"    {attempt.says}")
         for c in attempt.conditions:
-            lines.append(f"    {'✓' if c.holds else '✗'} {c.text}")
+            lines.append(f"    {'✓' if c.holds else '✗'} {c.text if c.holds else _in_words(c.text, case, phrases)}")
     return "\n".join(lines) + "\n"

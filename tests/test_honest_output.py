@@ -360,3 +360,12 @@ def test_explain_brief_gives_rule_citation_sentence_reading_and_case_lines():
     out = _run("explain", ACME, "document PCS-D", "--brief").output
     assert "rule AR-DISC-01 · Contract Manual ch. 3" in out and "read as:" in out
     assert "acme-counseling.pos:10: compensation $40,000.00" in out and "ground rule" not in out
+
+
+def test_why_not_ranks_the_closest_rules_first_and_says_why_in_words():
+    out = _run("explain", ACME, "--why-not", "approval joint_budget_committee").output
+    assert "closest first" in out
+    counts = [int(line.rsplit("· ", 1)[1].split()[0]) for line in out.splitlines() if "condition" in line and " · " in line]
+    assert counts == sorted(counts) and counts
+    assert "✗ this rule is for a purchase order; the case's agreement is a contract" in out
+    assert "✗ nothing in the case makes this hold: agreement_type" not in out
