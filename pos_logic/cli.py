@@ -453,6 +453,8 @@ def lint_command(folder, jurisdiction, coverage_table, fmt):
     from .lint import is_warning, lint
 
     root = Path(folder).resolve() if folder else resources.policies_root()
+    if not os.path.relpath(root).startswith(".."):
+        root = Path(os.path.relpath(root))  # messages name files as the user would
     table = Path(coverage_table) if coverage_table else resources.coverage_table(root)
     found = lint(root, list(jurisdiction) or None, table)
     if not table.is_file():

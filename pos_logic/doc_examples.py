@@ -6,8 +6,9 @@ bash in docs/examples/ (where the example case files are, with `cases` linking t
 cases), standard error merged into standard output as a terminal shows them, and the lines up
 to the next `$ ` are its output. The policies line (`policies: … (revision, digest …)`) changes
 with every commit and is written as `policies: policies (REVISION)`. An example that names a
-file or folder that docs/examples does not have, or runs `pos diff` (whose output depends on
-uncommitted edits), is listed as skipped, not checked.
+file or folder that docs/examples does not have, runs `pos diff` (whose output depends on
+uncommitted edits), or follows a `<!-- example: not run -->` line (it shows a state of the
+policies the repository is not in) is listed as skipped, not checked.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ("README.md", "docs/cli.md", "docs/case-language.md", "docs/tools.md", "docs/policies.md")
 HERE = ROOT / "docs" / "examples"
-_BLOCK = re.compile(r"^```[a-z]*\n(\$ .*?)^```", re.S | re.M)
+_BLOCK = re.compile(r"^(<!-- example: not run -->\n)?```[a-z]*\n(\$ .*?)^```", re.S | re.M)
 _HEADER = re.compile(r"^policies: .*$", re.M)
 
 
@@ -68,16 +69,16 @@ def check(write: bool = False) -> tuple[list[str], list[str]]:
         pieces, last = [], 0
         for m in _BLOCK.finditer(text):
             where = f"{name}:{text.count(chr(10), 0, m.start()) + 1}"
-            real = run_block(m.group(1))
-            pieces.append(text[last:m.start(1)])
+            real = None if m.group(1) else run_block(m.group(2))
+            pieces.append(text[last:m.start(2)])
             if real is None:
                 skipped.append(where)
-                pieces.append(m.group(1))
+                pieces.append(m.group(2))
             else:
-                if _normal(m.group(1)) != real:
+                if _normal(m.group(2)) != real:
                     stale.append(where)
                 pieces.append(real)
-            last = m.end(1)
+            last = m.end(2)
         pieces.append(text[last:])
         if write and stale:
             path.write_text("".join(pieces), encoding="utf-8")
