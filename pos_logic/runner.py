@@ -151,15 +151,28 @@ def update_failing(result: CaseResult) -> bool:
     if not failing:
         return False
     rows = case.text.split("\n")
-    for span in sorted(failing, key=lambda sp: sp.line, reverse=True):
-        group = [e for e in case.expectations if e.span == span]
-        first = rows[span.line - 1]
-        indent = first[:len(first) - len(first.lstrip())]
-        comment = _trailing_comment(rows[(span.end_line or span.line) - 1])
-        lines = [indent + row for line in _rewrite(group, result) for row in line.split("\n")]
-        if lines and comment:
-            lines[0] += "  " + comment
-        rows[span.line - 1:(span.end_line or span.line)] = lines
+    edits: list[tuple[int, int, list[str]]] = []  # (first line, last line, replacement)
+    for block in (st for st in parse_text(case.text, case.file) if st.name == "expect"):
+        inner = [st.span for st in block.block or ()]
+        new = {}
+        for span in inner:
+            if span not in failing:
+                continue
+            group = [e for e in case.expectations if e.span == span]
+            first = rows[span.line - 1]
+            indent = first[:len(first) - len(first.lstrip())]
+            comment = _trailing_comment(rows[(span.end_line or span.line) - 1])
+            lines = [indent + row for line in _rewrite(group, result) for row in line.split("\n")]
+            if lines and comment:
+                lines[0] += "  " + comment
+            new[span] = lines
+        if inner and all(s in new and not new[s] for s in inner):  # nothing of the block would remain
+            title = next((e.agreement for e in case.expectations if e.span in new), None)
+            edits.append((block.span.line, block.span.end_line, expect_block(result, title)))
+        else:
+            edits.extend((s.line, s.end_line or s.line, lines) for s, lines in new.items())
+    for start, end, lines in sorted(edits, reverse=True):
+        rows[start - 1:end] = lines
     text = "\n".join(rows)
     if text == case.text:
         return False

@@ -369,3 +369,23 @@ def test_why_not_ranks_the_closest_rules_first_and_says_why_in_words():
     assert counts == sorted(counts) and counts
     assert "✗ this rule is for a purchase order; the case's agreement is a contract" in out
     assert "✗ nothing in the case makes this hold: agreement_type" not in out
+
+
+# -- 5. boundary coverage per dated version -----------------------------------------------------------
+
+def test_coverage_reports_each_dated_version_of_a_threshold_separately(testland, tmp_path):
+    case = ('case "c"\njurisdiction testland\ncontract "C" {{\n    term {start} to {end}\n'
+            '    compensation {amount}\n}}\n')
+    for name, start, end, amount in (("a", "2024-01-01", "2024-12-31", "$25,000.00"),
+                                     ("b", "2024-01-01", "2024-12-31", "$25,000.01"),
+                                     ("c", "2025-07-01", "2026-06-30", "$50,000.00"),
+                                     ("d", "2025-07-01", "2026-06-30", "$50,000.01")):
+        (tmp_path / f"{name}.pos").write_text(case.format(start=start, end=end, amount=amount))
+    out = _run("test", "--coverage", str(tmp_path)).output
+    old = out.split("f1_threshold $25,000.00 (since 2000-01-01): both sides", 1)[1]
+    new = out.split("f1_threshold $50,000.00 (since 2025-07-01): both sides", 1)[1]
+    assert old.split("\n    ", 4)[3].strip() == "pinned to the cent"
+    assert new.split("\n    ", 4)[3].strip() == "pinned to the cent"
+    (tmp_path / "d.pos").unlink()
+    out = _run("test", "--coverage", str(tmp_path)).output
+    assert "f1_threshold $50,000.00 (since 2025-07-01): false only" in out
