@@ -89,9 +89,10 @@ def _readings(pairs, strict: bool = False) -> dict[str, str]:
 @_SET
 @_STRICT
 @_POLICIES
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
               help="text: a checklist with reasons; json: findings with typed arguments, and the "
-                   "tool, policies and settings of the run.")
+                   "tool, policies and settings of the run; html: one self-contained report page "
+                   "(derivations unfold in the browser).")
 @click.option("--derivations", is_flag=True, help="With --format json: each finding's full derivation tree.")
 def check(files, settings, strict, fmt, derivations):
     """Check case files (or folders of *.pos; - reads standard input) and print what each case
@@ -111,7 +112,8 @@ def check(files, settings, strict, fmt, derivations):
 
     try:
         with progress(2 * len(expand(files)), "checking") as step:
-            results, problems = check_files(files, depth=None if derivations else 1, settings=chosen, step=step)
+            results, problems = check_files(files, depth=1 if fmt == "text" or (fmt == "json" and not derivations)
+                                            else None, settings=chosen, step=step)
     except InputError as err:
         if fmt != "json":
             _fail(err)
@@ -121,6 +123,9 @@ def check(files, settings, strict, fmt, derivations):
     if fmt == "json":
         click.echo(render.as_json(results, policies=resources.provenance(), settings=chosen,
                                   errors=sorted_diagnostics(problems), derivations=derivations), nl=False)
+    elif fmt == "html" and results:
+        from .web.report import html_report
+        click.echo(html_report(results), nl=False)
     elif results:
         from .terminal import echo
         echo(resources.header() + "\n" + render.text(results))
@@ -556,3 +561,28 @@ def _fmt_stdin(check: bool, show_diff: bool) -> None:
     elif not check:
         click.echo(formatted, nl=False)
     sys.exit(1 if (check or show_diff) and formatted != text else 0)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default serves this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds one check may take before it is stopped (HTTP 408).")
+@click.option("--max-bytes", default=512 * 1024, show_default=True, type=click.IntRange(1024),
+              help="The largest request accepted (HTTP 413 above it).")
+def serve(host, port, timeout, max_bytes):
+    """Serve the checker as a web page and an HTTP API (docs/web.md).
+
+    \b
+    Example:
+      pos serve --port 8000      # then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from .resources import policies_root
+    from .web.app import Limits, create_app
+
+    app = create_app(policies_root(), Limits(seconds=timeout, max_bytes=max_bytes))
+    click.echo(f"pos-logic on http://{host}:{port}/ (policies: {policies_root()}); Ctrl+C stops it", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

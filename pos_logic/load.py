@@ -24,7 +24,12 @@ STDIN = "<stdin>"
 
 
 def load_case(path: str | Path) -> Case:
-    """A case file; `-` reads standard input (named <stdin> in messages)."""
+    """A case file; `-` reads standard input (named <stdin> in messages); a `.json` file is a
+    case in its JSON form (`casejson`); any other file is case text."""
     if str(path) == "-":
         return load_case_text(decode_case(sys.stdin.buffer.read(), STDIN), STDIN)
-    return load_case_text(read_case_file(path), str(path))
+    text = read_case_file(path)
+    if str(path).endswith(".json"):
+        from .casejson import load_case_json  # the JSON form imports this module's stages
+        return load_case_json(text, str(path))
+    return load_case_text(text, str(path))

@@ -15,7 +15,7 @@ from .model import FINDING_KINDS
 from .values import Money, Percent, value_from_symbol
 
 JSON_VERSION = 2
-_HEADINGS = {
+HEADINGS = {
     "violation": "Violations", "approval": "Approvals", "document": "Documents",
     "language": "Contract language", "procurement": "Procurement", "obligation": "Obligations",
     "advisory": "Advisories", "value": "Computed values",
@@ -44,7 +44,7 @@ def text(results: list[CaseResult]) -> str:
                 group = [f for f in mine if f.kind == kind]
                 if not group:
                     continue
-                out.append(f"    {_HEADINGS[kind]}")
+                out.append(f"    {HEADINGS[kind]}")
                 for f in group:
                     out.append(f"      {_MARKS.get(kind, '•')} {_finding_line(f)}")
                     if kind != "value":
@@ -94,7 +94,7 @@ def as_json(results: list[CaseResult], *, policies: dict | None = None, settings
            "settings": dict(sorted((settings or {}).items())),
            "derivations": "full" if derivations else "none",
            "errors": [diagnostic_json(d) for d in errors],
-           "cases": [_case_json(r, derivations) for r in results]}
+           "cases": [case_json(r, derivations) for r in results]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -131,7 +131,7 @@ def _finding_json(f: Finding, derivations: bool) -> dict:
     return out
 
 
-def _case_json(r: CaseResult, derivations: bool = False) -> dict:
+def case_json(r: CaseResult, derivations: bool = True) -> dict:
     case = r.case
     return {
         "file": case.file, "title": case.title, "jurisdiction": case.jurisdiction,

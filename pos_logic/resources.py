@@ -69,11 +69,11 @@ def find_project(start: Path) -> Project | None:
     return None
 
 
-def _located(folder: str) -> Path:
+def _located(folder: str, installed: str | None = None) -> Path:
     local = _CHECKOUT / folder
     if local.is_dir() and (_CHECKOUT / "pyproject.toml").is_file():
         return local
-    return _PACKAGE / folder  # installed: package data beside the code
+    return _PACKAGE / (installed or folder)  # installed: package data beside the code
 
 
 @lru_cache(maxsize=None)
@@ -83,6 +83,12 @@ def grammar_path() -> Path:
 
 def bundled_policies() -> Path:
     return _located("policies")
+
+
+@lru_cache(maxsize=None)
+def examples_dir() -> Path:
+    """The bundled example cases (cases/examples in a checkout), for the web page to start from."""
+    return _located("cases/examples", "examples")
 
 
 def policies_root() -> Path:
