@@ -7,4 +7,6 @@ def test_every_runnable_doc_example_shows_its_real_output():
     stale, skipped = doc_examples.check()
     assert not stale, ("examples whose output changed (run `python -m pos_logic.doc_examples --write` "
                        "and review the diff): " + ", ".join(stale))
-    assert len(skipped) <= 5, skipped  # the few that need a policy edit, other policies or pos diff
+    import shutil
+    allowed = 5 if shutil.which("jq") else 11  # a policy edit, other policies, pos diff (and jq)
+    assert len(skipped) <= allowed, skipped
