@@ -5,7 +5,8 @@ An example is a fenced block whose first line starts with `$ `: each `$ COMMAND`
 bash in docs/examples/ (where the example case files are, with `cases` linking to the pinned
 cases), standard error merged into standard output as a terminal shows them, and the lines up
 to the next `$ ` are its output. The policies line (`policies: … (revision, digest …)`) changes
-with every commit and is written as `policies: policies (REVISION)`. An example that names a
+with every commit and is written as `policies: policies (REVISION)` (in JSON, `REVISION` and
+`DIGEST`); paths inside this checkout are written relative to it. An example that names a
 file or folder that docs/examples does not have, pipes into a program this machine lacks
 (jq), runs `pos diff` (whose output depends on
 uncommitted edits), or follows a `<!-- example: not run -->` line (it shows a state of the
@@ -29,14 +30,22 @@ _HEADER = re.compile(r"^policies: .*$", re.M)
 
 
 def _normal(text: str) -> str:
-    return _HEADER.sub("policies: policies (REVISION)", text)
+    """What does not belong in a doc: this checkout's absolute path, the git revision and the
+    digest of the policies (they change with every commit)."""
+    text = _HEADER.sub("policies: policies (REVISION)", text)
+    text = text.replace(ROOT.as_posix() + "/", "")
+    text = re.sub(r'"revision": "[^"]*"', '"revision": "REVISION"', text)
+    return re.sub(r'"digest": "[0-9a-f]{64}"', '"digest": "DIGEST"', text)
 
 
 def _runnable(command: str) -> bool:
-    tools = [part.split()[0] for part in command.split("|")[1:] if part.split()]
+    lexer = shlex.shlex(command, posix=True, punctuation_chars="|>")
+    lexer.whitespace_split = True
+    tokens = list(lexer)
+    tools = [tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t == "|"]
     if any(shutil.which(tool) is None for tool in tools):  # jq, grep, head: not on every machine
         return False
-    words = shlex.split(command.split("|")[0].split(">")[0])
+    words = tokens[:next((i for i, t in enumerate(tokens) if t in ("|", ">", "2>")), len(tokens))]
     if words[:1] != ["pos"]:
         return words[:2] == ["echo", "$?"]
     if "diff" in words[1:3]:
@@ -85,7 +94,7 @@ def check(write: bool = False) -> tuple[list[str], list[str]]:
                 pieces.append(real)
             last = m.end(2)
         pieces.append(text[last:])
-        if write and stale:
+        if write and "".join(pieces) != text:
             path.write_text("".join(pieces), encoding="utf-8")
     return stale, skipped
 
