@@ -17,10 +17,17 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .errors import Diagnostic, InputError, Span, with_sources
 from .resources import grammar_path
 from .syntax import Statement, Value
-from .values import MAX_CENTS, MAX_INT, Money, Percent
+from .values import MAX_AMOUNTS, MAX_CENTS, MAX_INT, Money, Percent
 
 _MONEY = re.compile(r"\$(?P<int>[0-9]{1,3}(,[0-9]{3})*|[0-9]+)(\.(?P<cents>[0-9]{2}))?")
 _ESCAPES = {"n": "\n", "t": "\t"}
+#: a case file is text: no C0 control character but tab, newline and form feed (CR is read as
+#: a newline), no DEL, no C1 (a terminal would act on them when a name is printed)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+#: brackets that nest, with the quoted strings and comments they may sit in
+_NESTING = re.compile(r'"(\\.|[^"\\\n])*"?|#[^\n]*|[{}\[\]()]')
+MAX_DEPTH = 64
+MAX_FILE_BYTES = 10_000_000
 _TERMINAL_NAMES = {
     "MONEY": "an amount like $1,250.00", "PERCENT": "a percentage like 12%",
     "DATE": "a date like 2025-07-01", "NUMBER": "a number", "STRING": 'a quoted "name"',
@@ -40,6 +47,9 @@ def read_case_file(path: str | Path) -> str:
     """The text of a case file; bytes that are not UTF-8 are an input error at their spot."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError([Diagnostic(str(path), 1, 1, f"the file is larger than {MAX_FILE_BYTES:,} bytes, "
+                                                          "the most a case file may hold: split it")])
         data = path.read_bytes()
     except OSError as exc:
         raise InputError([Diagnostic(str(path), 1, 1, f"cannot read file: {exc.strerror}")]) from None
@@ -55,14 +65,22 @@ def read_case_file(path: str | Path) -> str:
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]) from None
 
 
+def one_newline(text: str) -> str:
+    """CRLF and a lone CR as LF: every line ending ends a line, a comment's included (a lone CR
+    after a comment would otherwise hide the next line inside the comment)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def parse_text(text: str, filename: str) -> tuple[Statement, ...]:
     """Parse a case file's text; raise InputError with every problem found."""
-    if "\x00" in text:
-        i = text.index("\x00")
-        line = text.count("\n", 0, i) + 1
-        col = i - (text.rfind("\n", 0, i) + 1) + 1
-        raise InputError([Diagnostic(filename, line, col, "the file contains a NUL byte; it is not a case file")
-                          .with_source(text)])
+    text = one_newline(text)
+    if (m := _CONTROL.search(text)) is not None:
+        message = ("the file contains a NUL byte; it is not a case file" if m.group() == "\x00" else
+                   f"the file contains the control character U+{ord(m.group()):04X}; a case file is text")
+        raise InputError([_at(filename, text, m.start(), message).with_source(text)])
+    if (too_deep := _too_deep(text)) is not None:
+        raise InputError([_at(filename, text, too_deep, f"blocks and lists nest more than {MAX_DEPTH} "
+                                                        "levels deep here").with_source(text)])
     if not text.endswith("\n"):
         text += "\n"
     syntax_errors: list[Diagnostic] = []
@@ -89,6 +107,31 @@ def parse_text(text: str, filename: str) -> tuple[Statement, ...]:
     if builder.errors:
         raise InputError(with_sources(builder.errors, text))
     return statements
+
+
+def _short(literal: str) -> str:
+    """A literal as a message quotes it: a very long one by its ends."""
+    return literal if len(literal) <= 40 else f"{literal[:18]}…{literal[-18:]} ({len(literal):,} characters)"
+
+
+def _at(filename: str, text: str, i: int, message: str) -> Diagnostic:
+    line = text.count("\n", 0, i) + 1
+    return Diagnostic(filename, line, i - (text.rfind("\n", 0, i) + 1) + 1, message)
+
+
+def _too_deep(text: str) -> int | None:
+    """Where `{`, `[` or `(` (outside quotes and comments) opens level MAX_DEPTH + 1, or None:
+    the parser and the schema check recurse once per level."""
+    depth = 0
+    for m in _NESTING.finditer(text):
+        ch = m.group()
+        if ch in "{[(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return m.start()
+        elif ch in "}])":
+            depth = max(depth - 1, 0)
+    return None
 
 
 def _diagnostic(err: UnexpectedInput, filename: str, text: str) -> Diagnostic:
@@ -136,6 +179,7 @@ class _Builder(Transformer):
         super().__init__()
         self.filename = filename
         self.errors: list[Diagnostic] = []
+        self.amounts = 0
 
     def _fail(self, token: Token, message: str) -> None:
         self.errors.append(Diagnostic.at(_span(self.filename, token), message))
@@ -168,6 +212,10 @@ class _Builder(Transformer):
     def money(self, meta, children):
         (tok,) = children
         text = str(tok)
+        self.amounts += 1
+        if self.amounts == MAX_AMOUNTS + 1:  # the policies' sums would overflow clingo's integers
+            self._fail(tok, f"a case states at most {MAX_AMOUNTS:,} amounts (a sum of more could exceed "
+                            "the checker's exact arithmetic); this is one more: split the case")
         if text.startswith("-") or text.startswith("$-"):
             self._fail(tok, f"{text} is negative; amounts are written without a sign")
             return self._value("money", Money(0), tok)
@@ -175,9 +223,10 @@ class _Builder(Transformer):
         if not m:
             self._fail(tok, f"{text} is not an amount: write dollars and cents like $48,000.00 or $48000")
             return self._value("money", Money(0), tok)
-        cents = int(m.group("int").replace(",", "")) * 100 + int(m.group("cents") or 0)
+        digits = m.group("int").replace(",", "")
+        cents = int(digits) * 100 + int(m.group("cents") or 0) if len(digits) <= 15 else MAX_CENTS + 1
         if cents > MAX_CENTS:
-            self._fail(tok, f"{text} is larger than the largest amount supported, $999,999,999,999.99")
+            self._fail(tok, f"{_short(text)} is larger than the largest amount supported, $999,999,999,999.99")
             cents = 0
         return self._value("money", Money(cents), tok)
 
@@ -185,8 +234,8 @@ class _Builder(Transformer):
         (tok,) = children
         text = str(tok)[:-1]
         whole, _, frac = text.partition(".")
-        if text.startswith("-") or len(frac) > 2 or int(whole) > 1_000_000:
-            self._fail(tok, f"{tok} is not a percentage: write 0% or more with at most two decimals, like 12.5%")
+        if text.startswith("-") or len(frac) > 2 or len(whole) > 7 or int(whole) > 1_000_000:
+            self._fail(tok, f"{_short(str(tok))} is not a percentage: write 0% or more with at most two decimals, like 12.5%")
             return self._value("percent", Percent(0), tok)
         return self._value("percent", Percent(int(whole) * 100 + int((frac + "00")[:2])), tok)
 
@@ -216,8 +265,8 @@ class _Builder(Transformer):
     def number(self, meta, children):
         (tok,) = children
         text = str(tok)
-        if "." in text or text.startswith("-") or int(text) > MAX_INT:
-            self._fail(tok, f"{text} is not a whole number from 0 to {MAX_INT:,}")
+        if "." in text or text.startswith("-") or len(text) > 10 or int(text) > MAX_INT:
+            self._fail(tok, f"{_short(text)} is not a whole number from 0 to {MAX_INT:,}")
             return self._value("number", 0, tok)
         return self._value("number", int(text), tok)
 

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from clingo import Function, Number, Symbol, SymbolType
 
 #: The largest amount a case may state: $999,999,999,999.99. Any sum of up to 2,147 such
-#: amounts stays inside clingo's integers limb by limb.
+#: amounts stays inside clingo's integers limb by limb, so a case states at most MAX_AMOUNTS.
 MAX_CENTS = 99_999_999_999_999
+MAX_AMOUNTS = 2_147
 MAX_INT = 2**31 - 1
 _MILLION_CENTS = 100_000_000
 
