@@ -17,7 +17,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .errors import Diagnostic, InputError, Span, with_sources
 from .resources import grammar_path
 from .syntax import Statement, Value
-from .values import MAX_AMOUNTS, MAX_CENTS, MAX_INT, Money, Percent
+from . import values as _limits
+from .values import MAX_CENTS, MAX_INT, Money, Percent
 
 _MONEY = re.compile(r"\$(?P<int>[0-9]{1,3}(,[0-9]{3})*|[0-9]+)(\.(?P<cents>[0-9]{2}))?")
 _ESCAPES = {"n": "\n", "t": "\t"}
@@ -247,13 +248,11 @@ class _Builder(Transformer):
         (tok,) = children
         text = str(tok)
         self.amounts += 1
-        if self.amounts == MAX_AMOUNTS + 1:  # the policies' sums would overflow clingo's integers
-            self._fail(tok, f"a case states at most {MAX_AMOUNTS:,} amounts (a sum of more could exceed "
+        if self.amounts == _limits.MAX_AMOUNTS + 1:  # the policies' sums would overflow clingo's integers
+            self._fail(tok, f"a case states at most {_limits.MAX_AMOUNTS:,} amounts (a sum of more could exceed "
                             "the checker's exact arithmetic); this is one more: split the case")
-        if text.startswith("-") or text.startswith("$-"):
-            self._fail(tok, f"{text} is negative; amounts are written without a sign")
-            return self._value("money", Money(0), tok)
-        m = _MONEY.fullmatch(text)
+        sign = -1 if text.startswith("-") or text.startswith("$-") else 1
+        m = _MONEY.fullmatch(text.replace("-", "", 1))
         if not m:
             self._fail(tok, f"{text} is not an amount: write dollars and cents like $48,000.00 or $48000")
             return self._value("money", Money(0), tok)
@@ -262,7 +261,7 @@ class _Builder(Transformer):
         if cents > MAX_CENTS:
             self._fail(tok, f"{_short(text)} is larger than the largest amount supported, $999,999,999,999.99")
             cents = 0
-        return self._value("money", Money(cents), tok)
+        return self._value("money", Money(sign * cents), tok)  # the schema says where a sign may go
 
     def percent(self, meta, children):
         (tok,) = children

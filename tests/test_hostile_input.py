@@ -18,6 +18,7 @@ from pos_logic.lint import lint
 from pos_logic.load import load_case_text
 from pos_logic.parse import MAX_DEPTH, MAX_FILE_BYTES, parse_text
 from pos_logic.policy import load_policy
+from pos_logic import values
 from pos_logic.values import MAX_AMOUNTS
 
 from conftest import make_case
@@ -76,12 +77,18 @@ def _amounts(n: int) -> str:
         f'contract "C{i}" {{ compensation $999,999,999,999.99 }}\n' for i in range(n))
 
 
-def test_a_case_states_at_most_the_amounts_a_sum_can_hold():
-    assert len(parse_text(_amounts(MAX_AMOUNTS), "ok.pos")) == MAX_AMOUNTS + 1
+def test_the_amount_limit_is_what_the_sum_library_holds():
+    money = (ROOT / "policies/common/money.lp").read_text()
+    assert f"no limb sum wraps below {MAX_AMOUNTS:,} addends" in " ".join(money.replace("%", "").split())
+
+
+def test_a_case_states_at_most_the_amounts_a_sum_can_hold(monkeypatch):
+    monkeypatch.setattr(values, "MAX_AMOUNTS", 2_147)  # the limit's logic, without 2 million lines
+    assert len(parse_text(_amounts(2_147), "ok.pos")) == 2_148
     with pytest.raises(InputError) as err:
-        parse_text(_amounts(MAX_AMOUNTS + 1), "many.pos")
+        parse_text(_amounts(2_148), "many.pos")
     [d] = err.value.diagnostics
-    assert (d.line, d.column) == (MAX_AMOUNTS + 2, 33) and "at most 2,147 amounts" in d.message
+    assert (d.line, d.column) == (2_149, 33) and "at most 2,147 amounts" in d.message
 
 
 # -- 4. #include however it is written -----------------------------------------------------------------
