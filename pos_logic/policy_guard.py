@@ -207,3 +207,33 @@ def _components(graph: dict[str, set[str]]) -> list[list[str]]:
                 if len(component) > 1 or node in graph.get(node, ()):
                     out.append(sorted(component))
     return out
+
+
+def external_calls(path: Path, nodes) -> list[Diagnostic]:
+    """`@name(…)` terms: clingo would call Python to evaluate them."""
+    out: list[Diagnostic] = []
+
+    class _Calls(ast.Transformer):
+        def visit_Function(self, fn):
+            if fn.external:
+                loc = fn.location.begin
+                out.append(Diagnostic(str(path), loc.line, loc.column,
+                                      f"'@{fn.name}': a policy must not call code"))
+            self.visit_children(fn)
+            return fn
+
+    for node in nodes:
+        _Calls()(node)
+    return out
+
+
+def outside_files(root: Path, files) -> list[Diagnostic]:
+    """Policy and schema files that are links to somewhere outside the policy folder."""
+    inside = root.resolve()
+    out = []
+    for path in files:
+        target = Path(path).resolve()
+        if not target.is_relative_to(inside):
+            out.append(Diagnostic(str(path), 1, 1, f"the file is a link to {target}, outside the policy "
+                                                   f"folder {inside}: a policy reads only its own files"))
+    return out
