@@ -132,7 +132,10 @@ def _why_not(case, result, query: str, settings) -> str:
     from .policy import load_policy
     from .whynot import why_not
 
-    kind, *key = _words(query)
+    words = _words(query)
+    if not words:
+        raise click.BadParameter("name a finding, like \"approval dfa\"", param_hint="--why-not")
+    kind, *key = words
     if kind not in FINDING_KINDS:
         raise click.BadParameter(f"{kind!r} is not a kind of finding ({', '.join(FINDING_KINDS)})",
                                  param_hint="--why-not")
@@ -173,7 +176,8 @@ def facts(file, settings):
     except PosError as err:
         _fail(err)
     for fact in from_case(case, _settings(settings)):
-        click.echo(f"{fact.symbol}.  % {fact.span.file}:{fact.span.line}")
+        where = fact.span.file.encode("unicode_escape").decode("ascii")  # one comment line, always
+        click.echo(f"{fact.symbol}.  % {where}:{fact.span.line}")
 
 
 @main.command("test")

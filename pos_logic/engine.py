@@ -92,9 +92,14 @@ def answer(runs: list[CaseRun], statements, shows: str) -> list[Symbol]:
         if messages:
             raise InputError([clingo_diagnostic(m, "policy") for m in messages]) from None
         raise PolicyError("clingo could not ground the policy") from None
+    ctl.configuration.solve.models = 2  # a second answer means the policy does not decide
     with ctl.solve(yield_=True) as handle:
-        for model in handle:
-            return model.symbols(shown=True)
+        found = [model.symbols(shown=True) for model in handle]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise PolicyError("the policy gives these cases more than one answer: rules that depend on "
+                          "each other through an aggregate or 'not' leave the result undecided")
     raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
 
 

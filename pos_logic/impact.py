@@ -38,6 +38,8 @@ def policies_at(rev: str, policies: Path):
     """The policies folder as it was at a git revision, in a temporary folder."""
     repo = policies.parent
     rel = policies.name
+    if rev.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
+        raise PosError(f"--base {rev!r}: a git revision does not start with '-'")
     try:
         data = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev, rel],
                               check=True, capture_output=True).stdout

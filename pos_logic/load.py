@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import Case
-from .parse import parse_text, read_case_file
+from .parse import one_newline, parse_text, read_case_file
 from .schema import check
 
 
 def load_case_text(text: str, filename: str) -> Case:
+    text = one_newline(text)
     return check(parse_text(text, filename), filename, text)
 
 
