@@ -54,7 +54,7 @@ KNOWN_KEYS = ("id", "cite", "says", "reading", "cure", "means", "means_not", "pa
               "values", "internal")
 #: the arguments of each finding (docs/policies.md, "Findings")
 FINDING_ARITY = {"violation": 2, "approval": 2, "document": 3, "language": 2, "procurement": 2,
-                 "obligation": 2, "advisory": 2, "value": 3}
+                 "obligation": 2, "advisory": 2, "note": 2, "met": 2, "value": 3}
 DOCUMENT_ROLES = ("legal_attachment", "file")
 #: facts every case has (policy.HEADER_FACTS), with their arities (facts.py), and the facts the
 #: portfolio stage may add (portfolio.py)
