@@ -73,7 +73,8 @@ LABELS = {
 # -- generating cases ---------------------------------------------------------------------------
 
 def money_text(cents: int) -> str:
-    return f"${cents // 100:,}.{cents % 100:02d}"
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
 
 
 def policy_amounts(jurisdiction: str = JURISDICTION) -> list[int]:
@@ -134,6 +135,8 @@ class CaseGenerator:
         rng, t = self.rng, field.type
         if t == "money":
             return money_text(self.amount())
+        if t == "signed_money":
+            return money_text(rng.choice([1, -1]) * self.amount())
         if t == "percent":
             bp = rng.choice([0, 500, 999, 1000, 1001, 2500, 5000, 10000, rng.randint(0, 10000)])
             whole, frac = divmod(bp, 100)

@@ -58,8 +58,9 @@ _SET = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @_SET
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a checklist with reasons; json: full findings and derivations.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="text: a checklist with reasons; json: full findings and derivations; "
+                   "html: one self-contained report page (derivations unfold in the browser).")
 def check(files, settings, fmt):
     """Check case files (or folders of *.pos) and print what each case requires.
 
@@ -70,16 +71,24 @@ def check(files, settings, fmt):
       pos check --format json cases/ > findings.json
     """
     try:
-        results, problems = check_files(files, depth=None if fmt == "json" else 1,
+        results, problems = check_files(files, depth=1 if fmt == "text" else None,
                                         settings=_settings(settings))
     except PosError as err:
         _fail(err)
     if results:
-        click.echo(render.as_json(results) if fmt == "json" else render.text(results), nl=False)
+        click.echo(_rendered(results, fmt), nl=False)
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
     sys.exit(1 if any(r.violations or r.misses for r in results) else 0)
+
+
+def _rendered(results, fmt: str) -> str:
+    if fmt == "html":
+        from .web.report import html_report
+
+        return html_report(results)
+    return render.as_json(results) if fmt == "json" else render.text(results)
 
 
 @main.command()
@@ -338,3 +347,28 @@ def fmt(paths, check):
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
     sys.exit(1 if check and changed else 0)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default serves this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds one check may take before it is stopped (HTTP 408).")
+@click.option("--max-bytes", default=512 * 1024, show_default=True, type=click.IntRange(1024),
+              help="The largest request accepted (HTTP 413 above it).")
+def serve(host, port, timeout, max_bytes):
+    """Serve the checker as a web page and an HTTP API (docs/web.md).
+
+    \b
+    Example:
+      pos serve --port 8000      # then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from .resources import policies_root
+    from .web.app import Limits, create_app
+
+    app = create_app(policies_root(), Limits(seconds=timeout, max_bytes=max_bytes))
+    click.echo(f"pos-logic on http://{host}:{port}/ (policies: {policies_root()}); Ctrl+C stops it", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -125,6 +125,15 @@ def _means(policy: Policy) -> dict[str, tuple[str, str]]:
     return policy.memo["means"]
 
 
+def _internal(policy: Policy) -> dict[str, str]:
+    """Predicates marked `%@ internal:` (the money library's limbs): shown by that phrase, their
+    steps not followed, since the rule that reads them says the result in words."""
+    if "internal" not in policy.memo:
+        policy.memo["internal"] = {r.head: r.annotations["internal"] for r in policy.rules
+                                   if r.annotations.get("internal")}
+    return policy.memo["internal"]
+
+
 def _rule_labels(policy: Policy, rule: Rule) -> dict[str, str]:
     """What each of a rule's variables stands for (once per rule)."""
     labels = policy.memo.setdefault("labels", {})
@@ -168,6 +177,7 @@ class _Explainer:
             self.globals.setdefault(firing.head, firing)
         self.titles = {e.id: e.title for e in run.case.entities()}
         self.means = _means(policy)
+        self.internal = _internal(policy)
         self.memo: dict[Symbol, Derivation] = {}
         self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
 
@@ -253,6 +263,8 @@ class _Explainer:
             return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
                            source=f"{fact.span.file}:{fact.span.line}",
                            source_text=self.run.case.source_line(fact.span.line))
+        if sym in self.derived and sym.name in self.internal:
+            return Premise("derived", f"{self.internal[sym.name]}: {atom_text(sym)}", atom=atom_text(sym))
         if sym in self.derived:
             means = self.means.get(sym.name, ("", ""))[0]
             text = f"{means}: {atom_text(sym)}" if means else atom_text(sym)

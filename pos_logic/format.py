@@ -164,7 +164,7 @@ def _group_text(group: tuple[Value, ...]) -> str:
     return " ".join(_value_text(v) for v in group)
 
 
-def _header_text(st: Statement) -> str:
+def header_text(st: Statement) -> str:
     if not st.groups:
         return st.name
     return st.name + " " + ", ".join(_group_text(g) for g in st.groups)
@@ -173,10 +173,10 @@ def _header_text(st: Statement) -> str:
 def _statement_text(st: Statement) -> str:
     """A statement on one line, its block (if any) inline."""
     if st.block is None:
-        return _header_text(st)
+        return header_text(st)
     if not st.block:
-        return _header_text(st) + " {}"
-    return _header_text(st) + " { " + "; ".join(_statement_text(s) for s in st.block) + " }"
+        return header_text(st) + " {}"
+    return header_text(st) + " { " + "; ".join(_statement_text(s) for s in st.block) + " }"
 
 
 # -- positions ---------------------------------------------------------------------------------------
@@ -417,7 +417,7 @@ class _Formatter:
             w.put(suffix)
             return
         texts = [_group_text(g) for g in groups]
-        one_line = indent + len(_header_text(st)) + len(suffix)
+        one_line = indent + len(header_text(st)) + len(suffix)
         wrap = ("header", id(st)) in self.forced or (len(groups) > 1 and one_line > WIDTH)
         w.put(" ")
         for i, group in enumerate(groups):

@@ -20,4 +20,9 @@ def load_case_text(text: str, filename: str) -> Case:
 
 
 def load_case(path: str | Path) -> Case:
-    return load_case_text(read_case_file(path), str(path))
+    """A `.json` file is a case in its JSON form (`casejson`); any other file is case text."""
+    text = read_case_file(path)
+    if str(path).endswith(".json"):
+        from .casejson import load_case_json  # the JSON form imports this module's stages
+        return load_case_json(text, str(path))
+    return load_case_text(text, str(path))

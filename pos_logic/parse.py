@@ -168,10 +168,8 @@ class _Builder(Transformer):
     def money(self, meta, children):
         (tok,) = children
         text = str(tok)
-        if text.startswith("-") or text.startswith("$-"):
-            self._fail(tok, f"{text} is negative; amounts are written without a sign")
-            return self._value("money", Money(0), tok)
-        m = _MONEY.fullmatch(text)
+        sign = -1 if text.startswith("-") or text.startswith("$-") else 1
+        m = _MONEY.fullmatch(text.replace("-", "", 1))
         if not m:
             self._fail(tok, f"{text} is not an amount: write dollars and cents like $48,000.00 or $48000")
             return self._value("money", Money(0), tok)
@@ -179,7 +177,7 @@ class _Builder(Transformer):
         if cents > MAX_CENTS:
             self._fail(tok, f"{text} is larger than the largest amount supported, $999,999,999,999.99")
             cents = 0
-        return self._value("money", Money(cents), tok)
+        return self._value("money", Money(sign * cents), tok)  # the schema says where a sign may go
 
     def percent(self, meta, children):
         (tok,) = children

@@ -10,7 +10,7 @@ from .explain import Derivation, Finding, Premise
 from .model import FINDING_KINDS
 
 JSON_VERSION = 1
-_HEADINGS = {
+HEADINGS = {
     "violation": "Violations", "approval": "Approvals", "document": "Documents",
     "language": "Contract language", "procurement": "Procurement", "obligation": "Obligations",
     "advisory": "Advisories", "value": "Computed values",
@@ -40,7 +40,7 @@ def text(results: list[CaseResult]) -> str:
                 group = [f for f in mine if f.kind == kind]
                 if not group:
                     continue
-                out.append(f"    {_HEADINGS[kind]}")
+                out.append(f"    {HEADINGS[kind]}")
                 for f in group:
                     out.append(f"      {_MARKS.get(kind, '•')} {_finding_line(f)}")
                     if kind != "value":
@@ -63,11 +63,11 @@ def summary(r: CaseResult) -> str:
 
 def as_json(results: list[CaseResult]) -> str:
     """The full findings and derivations; the format is documented in docs/cli.md."""
-    doc = {"version": JSON_VERSION, "cases": [_case_json(r) for r in results]}
+    doc = {"version": JSON_VERSION, "cases": [case_json(r) for r in results]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _case_json(r: CaseResult) -> dict:
+def case_json(r: CaseResult) -> dict:
     case = r.case
     return {
         "file": case.file, "title": case.title, "jurisdiction": case.jurisdiction,

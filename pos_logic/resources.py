@@ -14,16 +14,22 @@ POLICIES_ENV = "POS_POLICIES"
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
 
-def _located(folder: str) -> Path:
+def _located(folder: str, installed: str | None = None) -> Path:
     local = _CHECKOUT / folder
     if local.is_dir() and (_CHECKOUT / "pyproject.toml").is_file():
         return local
-    return Path(__file__).resolve().parent / folder  # installed: package data beside the code
+    return Path(__file__).resolve().parent / (installed or folder)  # installed: package data beside the code
 
 
 @lru_cache(maxsize=None)
 def grammar_path() -> Path:
     return _located("grammar") / "case.lark"
+
+
+@lru_cache(maxsize=None)
+def examples_dir() -> Path:
+    """The bundled example cases (cases/examples in a checkout), for the web page to start from."""
+    return _located("cases/examples", "examples")
 
 
 def policies_root() -> Path:

@@ -26,6 +26,7 @@ from .syntax import Statement, Value
 #: value types an attribute field may have, and how a person writes each
 TYPES = {
     "money": "an amount like $48,000.00",
+    "signed_money": "an amount like $1,200.00, or -$1,200.00 for one that goes the other way",
     "percent": "a percentage like 12%",
     "date": "a date like 2025-07-01",
     "period": "a period like 2025-07-01 to 2026-06-30",
@@ -36,7 +37,7 @@ TYPES = {
     "name": "a name",
     "form": "a document name like OSP-1",
 }
-_SYNTAX_KIND = {"money": "money", "percent": "percent", "date": "date", "period": "period",
+_SYNTAX_KIND = {"money": "money", "signed_money": "money", "percent": "percent", "date": "date", "period": "period",
                 "int": "number", "string": "string"}
 _ASP_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _BLOCK_KEYS = ("about", "label", "head", "attributes", "children", "extends")
@@ -470,8 +471,12 @@ class _Checker:
     def typed(self, v: Value, f: FieldSpec, schema: Schema, attr: str) -> Value | None:
         want = f.type
         if want in _SYNTAX_KIND:
-            if v.kind == _SYNTAX_KIND[want]:
-                return Value(want, v.value, v.span, v.text)
+            if want == "money" and v.kind == "money" and v.value.cents < 0:
+                self.fail(v.span, f"{v.text} is negative; amounts are written without a sign"
+                          f" ('{attr}' is not one of the few amounts that may go the other way)")
+                return None
+            if v.kind == _SYNTAX_KIND[want]:  # a signed amount is an amount from here on
+                return Value("money" if want == "signed_money" else want, v.value, v.span, v.text)
         elif want == "yesno":
             if v.kind == "name" and v.value.lower() in ("yes", "no"):
                 return Value(want, v.value.lower(), v.span, v.text)

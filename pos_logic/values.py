@@ -1,10 +1,10 @@
 """Exact values of the case language and their clingo encoding.
 
 clingo's integers are 32-bit and wrap silently above 2,147,483,647, so money is never one
-integer of cents in ASP. It is the term `usd(Millions, Dollars, Cents)` with 0 <= Dollars <
-1,000,000 and 0 <= Cents < 100: clingo orders terms of one name and arity argument by argument,
-so `>`, `<=`, `=` compare amounts exactly, and sums are done limb by limb (policies/common/
-money.lp). Dates are `d(Year, Month, Day)`, which order chronologically the same way;
+integer of cents in ASP. It is the term `usd(Millions, Dollars, Cents)` with |Dollars| <
+1,000,000 and |Cents| < 100, every limb with the amount's sign: clingo orders terms of one name
+and arity argument by argument, so `>`, `<=`, `=` compare signed amounts exactly, and arithmetic
+is done limb by limb (policies/common/money.lp). Dates are `d(Year, Month, Day)`, which order chronologically the same way;
 percentages are `pct(BasisPoints)` (12.5% is pct(1250)).
 
     >>> money_to_symbol(Money(4_800_000))
@@ -51,9 +51,11 @@ class Percent:
 
 
 def money_to_symbol(m: Money) -> Symbol:
-    millions, rest = divmod(m.cents, _MILLION_CENTS)
+    """Every limb carries the amount's sign (-$5.25 is usd(0,-5,-25)), so terms still order as amounts."""
+    sign = -1 if m.cents < 0 else 1
+    millions, rest = divmod(abs(m.cents), _MILLION_CENTS)
     dollars, cents = divmod(rest, 100)
-    return Function("usd", [Number(millions), Number(dollars), Number(cents)])
+    return Function("usd", [Number(sign * millions), Number(sign * dollars), Number(sign * cents)])
 
 
 def date_to_symbol(d: dt.date) -> Symbol:

@@ -493,7 +493,7 @@ def test_syntax_errors_on_two_separate_lines_are_both_reported():
 
 def test_mistakes_in_three_literals_are_all_reported_at_once():
     text = BASE.replace("as_of 2025-05-20", "as_of 2025-02-30") \
-               .replace("$8,000.00", "-$8,000.00") \
+               .replace("$8,000.00", "$8,000.5") \
                .replace("ownership 12%", "ownership 12.125%")
     diags = _diagnostics(text)
     assert [(d.line, d.column) for d in diags] == [(4, 7), (10, 16), (16, 71)]

@@ -64,3 +64,20 @@ def test_dates_compare_in_words(testland):
     f = _finding(make_case("term 2024-01-01 to 2024-12-31\ncompensation $30,000.00"), "document", "F-1")
     texts = [p.text for p in _walk(f.derivations[0])]
     assert any("2000-01-01 is on or before law date 2024-01-01" in t for t in texts)
+
+
+def test_money_arithmetic_is_explained_in_words_not_limbs():
+    """Appendix C case 2: the scaling step says the exact quotient and the rounding; the limbs
+    (money.lp's `%@ internal:` predicates) are named once, never followed."""
+    from pathlib import Path
+    from pos_logic.check import check_files
+    case = Path(__file__).resolve().parent.parent / "cases" / "arkansas" / "fg-appc-worked-examples.pos"
+    [result], problems = check_files([case])
+    assert problems == []
+    [f] = [f for f in result.findings if f.kind == "value" and f.key == ("unit_rate(Counseling)", "$2.43")]
+    derivations = [p.derivation for p in _walk(f.derivations[0]) if p.derivation is not None]
+    says = [d.says for d in derivations if d.says]
+    assert "$24,295.00 × 1/10000 is $2.42 and 9500/10000 of a cent (before its sign); " \
+           "rounded half_up to the cent, $2.43" in says
+    heads = {d.rule.head for d in derivations}
+    assert "money_scaled" in heads and not heads & {"money_digit", "money_rest", "money_carry", "money_limb"}

@@ -347,6 +347,8 @@ def test_a_case_file_rewritten_with_other_spacing_and_comments_still_formats_sou
     ("$1234567.89", "$1,234,567.89"),
     ("$999", "$999.00"),
     ("$1000", "$1,000.00"),
+    ("-$1200", "-$1,200.00"),                 # a signed_money attribute (an adjustment)
+    ("$-0.05", "-$0.05"),
 ])
 def test_an_amount_is_written_with_thousands_separators_and_cents(written, canonical):
     assert fmt(f"compensation {written}\n") == f"compensation {canonical}\n"

@@ -24,6 +24,10 @@ CLEAN_RULES = TESTLAND_RULES.replace(
     %@ cite: Testland Code § 3
     %@ says: the contractor share at which a violation begins
     param(share_limit, d(2000,1,1), pct(1000)).
+
+    % the rest of the money library's inputs, so that none is read without a definition
+    money_subtrahend(total(A), reimb_back, M) :- reimbursable(A, M), contractor(A, _).
+    money_scale(share_of(A), T, S) :- total(A, T), contractor(A, C), share(C, S).
     """) + SETTING_RULES
 
 COVERAGE = """# Coverage

@@ -1,0 +1,39 @@
+"""The check of one request, run in a worker process so a time limit can stop it for good
+(clingo's grounding cannot be interrupted from another thread; pebble kills the process).
+
+Workers are recycled after a number of requests: clingo keeps every symbol it has seen for the
+life of a process, so a long-lived worker would grow with every case it checked."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from ..check import check_cases
+from ..errors import InputError, PosError
+from ..load import load_case_text
+from ..resources import POLICIES_ENV
+from .payload import API_VERSION, errors_payload, result_payload
+
+
+def use_policies(policies: str | None) -> None:
+    """Worker initializer: check against this policy folder (else the default rules)."""
+    if policies:
+        os.environ[POLICIES_ENV] = policies
+
+
+def check_request(case: str | dict, filename: str, settings: dict[str, str]) -> dict:
+    """One case (text, or the JSON form as an object) → the findings payload, or its errors."""
+    from ..casejson import load_case_json
+
+    try:
+        if isinstance(case, dict):
+            loaded = load_case_json(json.dumps(case, indent=2, ensure_ascii=False), filename)
+        else:
+            loaded = load_case_text(case, filename)
+        [result] = check_cases([loaded], settings=settings)
+    except InputError as err:
+        return errors_payload(err.diagnostics)
+    except PosError as err:  # the rules themselves are broken: not the request's fault
+        return {"version": API_VERSION, "policy_error": str(err)}
+    return {"version": API_VERSION, "case": result_payload(result)}
