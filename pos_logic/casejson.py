@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,9 +62,12 @@ class Node:
     """A JSON value with where it stands: its span in the text and its JSON pointer."""
 
     kind: str  # object | array | string | number | true | false | null
-    value: object  # dict[str, (key Node, Node)] | list[Node] | str | int | float | bool | None
     span: Span
-    pointer: str
+    pointer: str = ""
+    text: str = ""  #: a string's value
+    number: int | float = 0
+    fields: dict[str, tuple["Node", "Node"]] = field(default_factory=dict)  #: an object's (key, value)s
+    items: tuple["Node", ...] = ()  #: an array's values
 
 
 @lru_cache(maxsize=1)
@@ -87,24 +90,24 @@ class _Tree(Transformer):
 
     def string(self, meta, children):
         (tok,) = children
-        return Node("string", json.loads(str(tok)), _span(self.filename, tok), "")
+        return Node("string", _span(self.filename, tok), text=json.loads(str(tok)))
 
     def number(self, meta, children):
         (tok,) = children
-        return Node("number", json.loads(str(tok)), _span(self.filename, tok), "")
+        return Node("number", _span(self.filename, tok), number=json.loads(str(tok)))
 
     def true(self, meta, _):
-        return Node("true", True, _span(self.filename, meta), "")
+        return Node("true", _span(self.filename, meta))
 
     def false(self, meta, _):
-        return Node("false", False, _span(self.filename, meta), "")
+        return Node("false", _span(self.filename, meta))
 
     def null(self, meta, _):
-        return Node("null", None, _span(self.filename, meta), "")
+        return Node("null", _span(self.filename, meta))
 
     def pair(self, meta, children):
         key, value = children
-        return (Node("string", json.loads(str(key)), _span(self.filename, key), ""), value)
+        return (Node("string", _span(self.filename, key), text=json.loads(str(key))), value)
 
     def object(self, meta, children):
         out: dict[str, tuple[Node, Node]] = {}
@@ -112,23 +115,19 @@ class _Tree(Transformer):
             if pair is None:
                 continue
             key, value = pair
-            if key.value in out:
-                self.errors.append(Diagnostic.at(key.span, f"key \"{key.value}\" is given twice"))
-            out[key.value] = (key, value)
-        return Node("object", out, _span(self.filename, meta), "")
+            if key.text in out:
+                self.errors.append(Diagnostic.at(key.span, f"key \"{key.text}\" is given twice"))
+            out[key.text] = (key, value)
+        return Node("object", _span(self.filename, meta), fields=out)
 
     def array(self, meta, children):
-        return Node("array", [c for c in children if c is not None], _span(self.filename, meta), "")
+        return Node("array", _span(self.filename, meta), items=tuple(c for c in children if c is not None))
 
 
 def _with_pointers(node: Node, pointer: str = "") -> Node:
-    if node.kind == "object":
-        value = {k: (key, _with_pointers(v, f"{pointer}/{_escape(k)}")) for k, (key, v) in node.value.items()}
-    elif node.kind == "array":
-        value = [_with_pointers(v, f"{pointer}/{i}") for i, v in enumerate(node.value)]
-    else:
-        value = node.value
-    return Node(node.kind, value, node.span, pointer)
+    fields = {k: (key, _with_pointers(v, f"{pointer}/{_escape(k)}")) for k, (key, v) in node.fields.items()}
+    items = tuple(_with_pointers(v, f"{pointer}/{i}") for i, v in enumerate(node.items))
+    return replace(node, pointer=pointer, fields=fields, items=items)
 
 
 def _escape(key: str) -> str:
@@ -140,8 +139,8 @@ def read_json(text: str, filename: str) -> Node:
     try:
         tree = _json_parser().parse(text)
     except UnexpectedInput as err:
-        where = (f"unexpected {str(err.token)!r}" if getattr(err, "token", None) is not None
-                 else "unexpected character")
+        token = getattr(err, "token", None)
+        where = f"unexpected {str(token)!r}" if token is not None else "unexpected character"
         raise InputError(with_sources([Diagnostic(filename, err.line if err.line > 0 else 1,
                                                   err.column if err.column > 0 else 1,
                                                   f"not valid JSON: {where}")], text)) from None
@@ -174,7 +173,7 @@ class _Reader:
             self.fail(root, "a JSON case is an object with the keys " + ", ".join(CASE_KEYS))
             return ()
         out: list[Statement] = []
-        fields = root.value
+        fields = root.fields
         for key, (key_node, value) in fields.items():
             if key not in CASE_KEYS:
                 self.errors.append(Diagnostic.at(key_node.span, f"/{_escape(key)}: unknown key \"{key}\"; "
@@ -201,17 +200,17 @@ class _Reader:
                             f"\"{(jurisdictions() or ['arkansas'])[0]}\"")
             return None
         value = pair[1]
-        if value.kind != "string" or value.value not in jurisdictions():
+        if value.kind != "string" or value.text not in jurisdictions():
             self.fail(value, "jurisdiction is one of " + ", ".join(jurisdictions()))
             return None
-        return load_schema(value.value)
+        return load_schema(value.text)
 
     def settings(self, key_node: Node, node: Node) -> list[Statement]:
         if node.kind != "object":
             self.fail(node, "settings is an object of NAME: VALUE, e.g. {\"pcs_d_on_amendment\": \"after_only\"}")
             return []
         out = []
-        for name, (name_node, value) in node.value.items():
+        for name, (name_node, value) in node.fields.items():
             n = self.word(self.note(name_node), name)
             v = self.scalar(value, "name")
             if n is not None and v is not None:
@@ -224,13 +223,13 @@ class _Reader:
                       + ", ".join(schema.agreements) + ")")
             return []
         out = []
-        for item in node.value:
-            kind = item.value.get(TYPE) if item.kind == "object" else None
-            if kind is None or kind[1].value not in schema.agreements:
+        for item in node.items:
+            kind = item.fields.get(TYPE)
+            if kind is None or kind[1].text not in schema.agreements:
                 self.fail(kind[1] if kind else item, "each agreement has a \"type\": one of "
                           + ", ".join(schema.agreements))
                 continue
-            out.append(self.block(kind[1].value, kind[0].span, item, schema.blocks[kind[1].value], schema,
+            out.append(self.block(kind[1].text, kind[0].span, item, schema.blocks[kind[1].text], schema,
                                   skip=(TYPE,)))
         return out
 
@@ -242,7 +241,7 @@ class _Reader:
             return Statement(name, name_span, (), (), node.span)
         head: tuple[tuple[Value, ...], ...] = ()
         inner: list[Statement] = []
-        for key, (key_node, value) in node.value.items():
+        for key, (key_node, value) in node.fields.items():
             if key in skip:
                 continue
             self.note(value)
@@ -254,7 +253,7 @@ class _Reader:
                 inner.append(self.attribute(key, key_node.span, value, spec.attributes[key]))
             elif key in spec.children:
                 child = spec.children[key]
-                items = value.value if child.many and value.kind == "array" else [value]
+                items = value.items if child.many and value.kind == "array" else (value,)
                 if child.many and value.kind != "array":
                     self.fail(value, f"{key} is a list of objects (there may be several)")
                 inner.extend(self.block(key, key_node.span, v, schema.blocks[child.block], schema)
@@ -270,31 +269,32 @@ class _Reader:
                 self.fail(node, f"{name} is a list")
                 return Statement(name, name_span, (), None, node.span)
             if len(types) == 1:
-                items = tuple(v for v in (self.typed(x, types[0]) for x in node.value) if v is not None)
+                items = tuple(v for v in (self.typed(x, types[0]) for x in node.items) if v is not None)
                 return Statement(name, name_span, ((Value("list", items, node.span, "[...]"),),), None, node.span)
-            groups = tuple(g for g in (self.fields(x, types, name) for x in node.value) if g)
+            groups = tuple(g for g in (self.fields(x, types, name) for x in node.items) if g)
             return Statement(name, name_span, groups, None, node.span)
         group = (self.fields(node, types, name) if len(types) > 1
                  else tuple(v for v in [self.typed(node, types[0])] if v is not None))
         return Statement(name, name_span, (group,) if group else (), None, node.span)
 
     def fields(self, node: Node, types: list[str], name: str) -> tuple[Value, ...]:
-        if node.kind != "array" or len(node.value) != len(types):
+        if node.kind != "array" or len(node.items) != len(types):
             self.fail(node, f"{name} is a list of {len(types)} values: " + ", ".join(types))
             return ()
-        values = [self.typed(x, t) for x, t in zip(node.value, types)]
-        return tuple(values) if all(v is not None for v in values) else ()
+        values = [self.typed(x, t) for x, t in zip(node.items, types)]
+        typed = tuple(v for v in values if v is not None)
+        return typed if len(typed) == len(values) else ()
 
     def typed(self, node: Node, ftype: str) -> Value | None:
         self.note(node)
         if ftype == "yesno" and node.kind in ("true", "false"):
-            word = "yes" if node.value else "no"
+            word = "yes" if node.kind == "true" else "no"
             return Value("name", word, node.span, word)
         if ftype == "int" and node.kind == "number":
-            return self.literal(node, json.dumps(node.value))
+            return self.literal(node, json.dumps(node.number))
         kind = {"string": "string", "enum": "name", "name": "name", "yesno": "name"}.get(ftype)
         if ftype == "form" and node.kind == "string":
-            kind = "name" if _NAME.fullmatch(node.value) else "string"
+            kind = "name" if _NAME.fullmatch(node.text) else "string"
         return self.scalar(node, kind or "literal")
 
     def scalar(self, node: Node, kind: str) -> Value | None:
@@ -304,10 +304,10 @@ class _Reader:
             self.fail(node, f"expected a JSON string, not {node.kind}")
             return None
         if kind == "string":
-            return Value("string", node.value, node.span, json.dumps(node.value))
+            return Value("string", node.text, node.span, json.dumps(node.text))
         if kind == "name":
-            return self.word(node, node.value)
-        return self.literal(node, node.value, kind)
+            return self.word(node, node.text)
+        return self.literal(node, node.text, kind)
 
     def word(self, node: Node, text: str) -> Value | None:
         if not _NAME.fullmatch(text):
@@ -338,8 +338,8 @@ class _Reader:
             self.fail(node, "expect is a list of {\"agreement\": NAME (optional), \"lines\": [...]}")
             return []
         out = []
-        for block in node.value:
-            fields = block.value if block.kind == "object" else {}
+        for block in node.items:
+            fields = block.fields
             if block.kind != "object" or "lines" not in fields or set(fields) - {"agreement", "lines"}:
                 self.fail(block, "each expect entry is {\"agreement\": NAME (optional), \"lines\": [...]}")
                 continue
@@ -351,20 +351,20 @@ class _Reader:
             if lines_node.kind != "array":
                 self.fail(lines_node, "lines is a list of expect lines, e.g. \"document PCS-D\"")
                 continue
-            lines = [st for line in lines_node.value for st in self.expect_line(line)]
+            lines = [st for line in lines_node.items for st in self.expect_line(line)]
             out.append(Statement("expect", fields["lines"][0].span, head, tuple(lines), block.span))
         return out
 
     def expect_line(self, node: Node) -> list[Statement]:
         self.note(node)
-        if node.kind != "string" or "\n" in node.value or "\r" in node.value:
+        if node.kind != "string" or "\n" in node.text or "\r" in node.text:
             self.fail(node, "an expect line is one string, e.g. \"document PCS-D\"")
             return []
         try:
-            [st] = parse_text(f"expect {{\n{node.value}\n}}\n", self.filename)
+            [st] = parse_text(f"expect {{\n{node.text}\n}}\n", self.filename)
         except (InputError, ValueError) as err:
             messages = [d.message for d in getattr(err, "diagnostics", [])] or ["not an expect line"]
-            self.fail(node, f"{node.value!r}: {messages[0]}")
+            self.fail(node, f"{node.text!r}: {messages[0]}")
             return []
         return [_moved(line, node.span) for line in st.block or ()]
 
@@ -469,12 +469,13 @@ def _expect_json(st: Statement) -> dict:
 # -- the published JSON Schema ----------------------------------------------------------------
 _PATTERNS = {
     "money": r"^\$([0-9]{1,3}(,[0-9]{3})*|[0-9]+)(\.[0-9]{2})?$",
+    "signed_money": r"^-?\$([0-9]{1,3}(,[0-9]{3})*|[0-9]+)(\.[0-9]{2})?$",
     "percent": r"^[0-9]+(\.[0-9]{1,2})?%$",
     "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
     "period": r"^[0-9]{4}-[0-9]{2}-[0-9]{2} to [0-9]{4}-[0-9]{2}-[0-9]{2}$",
     "name": r"^[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*$",
 }
-_EXAMPLES = {"money": "$48,000.00", "percent": "12.5%", "date": "2025-07-01",
+_EXAMPLES = {"money": "$48,000.00", "signed_money": "-$1,200.00", "percent": "12.5%", "date": "2025-07-01",
              "period": "2025-07-01 to 2026-06-30", "name": "word"}
 
 
