@@ -5,6 +5,7 @@ is reported at its line, column and JSON pointer."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -46,6 +47,8 @@ def test_every_case_round_trips_through_json(path):
 def test_published_schema_is_valid_and_current(jurisdiction):
     schema = json_schema(jurisdiction)
     jsonschema.Draft202012Validator.check_schema(schema)
+    refs = set(re.findall(r'"\$ref": "#/\$defs/([^"]+)"', json.dumps(schema)))
+    assert refs <= set(schema["$defs"]), f"unresolved: {refs - set(schema['$defs'])}"
     published = SCHEMA_DOCS / f"{jurisdiction}.case.schema.json"
     assert json.loads(published.read_text(encoding="utf-8")) == schema, \
         (f"{published} is stale: regenerate with python -c 'from pathlib import Path; "
