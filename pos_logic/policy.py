@@ -30,6 +30,7 @@ from clingo.ast import ASTType
 from .errors import Diagnostic, InputError
 from .model import FINDING_KINDS
 from .resources import policies_root
+from .portfolio import PEER_ARITY
 from .schema import load_schema
 
 CASE_VAR = "POS_Case"
@@ -132,7 +133,7 @@ def _load_policy(jurisdiction: str, root: Path) -> Policy:
         lines = text.splitlines()
         nodes = parse_file(path, text, errors)
         parsed.extend((path, n, lines) for n in nodes)
-    case_facts = set(HEADER_FACTS)
+    case_facts = set(HEADER_FACTS) | set(PEER_ARITY)
     for block in schema.blocks.values():
         case_facts.update(a.fact for a in block.attributes.values())
         case_facts.update(c.fact for c in block.children.values())
