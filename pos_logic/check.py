@@ -90,9 +90,12 @@ def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[D
 
 
 def check_cases(cases: list[Case], depth: int | None = None,
-                settings: dict[str, str] | None = None, step=None) -> list[CaseResult]:
+                settings: dict[str, str] | None = None, together: bool = False,
+                step=None) -> list[CaseResult]:
     """Check loaded cases; raise InputError if a case or --set asks for an unknown setting.
-    step: called once per case explained (a progress bar)."""
+    together=True checks them as one portfolio (portfolio.py): agreements with the same vendor,
+    fiscal year and cost center are summed across cases. Pinned cases are separate scenarios
+    and are checked apart. step: called once per case explained (a progress bar)."""
     settings = settings or {}
     by_jurisdiction: dict[str, list[int]] = {}
     for i, case in enumerate(cases):
@@ -103,7 +106,8 @@ def check_cases(cases: list[Case], depth: int | None = None,
         problems = [p for i in indexes for p in check_settings(cases[i], policy, settings)]
         if problems:
             raise InputError(list(dict.fromkeys(problems)))
-        runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth)
+        runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth,
+                         together=together)
         for i, run in zip(indexes, runs):
             findings = cite_requirements(findings_of(run, policy, depth))
             in_force = readings(run.case, policy, settings)
@@ -157,7 +161,8 @@ def cite_requirements(findings: list[Finding]) -> list[Finding]:
 
 def check_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
                 step=None) -> tuple[list[CaseResult], list[Diagnostic]]:
-    """Results for the files that load, and the diagnostics of those that do not. step: called
+    """Results for the files that load, and the diagnostics of those that do not. The files
+    are one run: their agreements are seen together (check_cases together=True). step: called
     once per file loaded and once per case explained."""
     cases, problems = [], []
     for path in expand(paths):
@@ -167,4 +172,4 @@ def check_files(paths, depth: int | None = None, settings: dict[str, str] | None
             problems.extend(err.diagnostics)
         if step:
             step()
-    return check_cases(cases, depth, settings, step), problems
+    return check_cases(cases, depth, settings, together=True, step=step), problems

@@ -7,7 +7,6 @@ or a policy error.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import click
@@ -17,6 +16,7 @@ from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .facts import from_case
 from .load import load_case
+from .query import why_not_text
 from .resources import POLICIES_ENV, choose_policies
 
 
@@ -165,7 +165,7 @@ def explain(file, finding, settings, strict, why_not, depth, brief):
         case = load_case(file)
         [result] = check_cases([case], settings=chosen)
         if why_not:
-            click.echo(_why_not(case, result, why_not, chosen), nl=False)
+            click.echo(why_not_text(case, result, why_not, chosen), nl=False)
             return
     except PosError as err:
         _fail(err)
@@ -178,55 +178,6 @@ def explain(file, finding, settings, strict, why_not, depth, brief):
         click.echo(f"no finding matches {finding!r}; the case has: " + "; ".join(names), err=True)
         sys.exit(2)
     click.echo("\n".join(render.brief(f) for f in chosen) if brief else render.trees(chosen, depth), nl=False)
-
-
-def _why_not(case, result, query: str, settings) -> str:
-    from .engine import run_cases
-    from .model import FINDING_KINDS
-    from .policy import load_policy
-    from .whynot import why_not
-
-    kind, *key = _words(query)
-    if kind not in FINDING_KINDS:
-        raise click.BadParameter(f"{kind!r} is not a kind of finding ({', '.join(FINDING_KINDS)})",
-                                 param_hint="--why-not")
-    done = [f for f in result.findings if f.kind == kind and [k.lower() for k in f.key[:len(key)]] == [k.lower() for k in key]]
-    if done:
-        return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
-    policy = load_policy(case.jurisdiction)
-    _known_words(key, policy, case)
-    [run] = run_cases([case], policy, settings=settings)
-    attempts = why_not(run, policy, kind, tuple(key), {f.head for f in run.firings}, {f.symbol for f in run.facts})
-    from .explain import _means
-    return render.why_not(query, attempts, case, _means(policy))
-
-
-def _known_words(key: list[str], policy, case) -> None:
-    """Every name in a --why-not query must occur in the policy, its schema or the case:
-    `approval dfx` is a typo to point out (exit 2), not a finding to explain as 'not derived'."""
-    import difflib
-
-    from .schema import load_schema
-
-    schema = load_schema(policy.jurisdiction)
-    texts = [r.text for r in policy.rules] + [case.text]
-    found = [w for t in texts for pair in re.findall(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)', t) for w in pair if w]
-    found += list(schema.forms) + [v for b in schema.blocks.values() for a in b.attributes.values()
-                                   for f in a.fields for v in f.values]
-    vocabulary = {w.lower(): w for w in found}
-    for word in (w.strip() for part in key for w in re.split(r"[(),]+", part) if w.strip()):
-        if word[0] in "$0123456789" or word.lower() in vocabulary:
-            continue
-        hints = [vocabulary[m] for m in difflib.get_close_matches(word.lower(), list(vocabulary), n=3, cutoff=0.6)]
-        raise click.BadParameter(f"neither the {policy.jurisdiction} policies nor the case mention {word!r}, "
-                                 "so nothing can derive this finding"
-                                 + (f" (did you mean {' or '.join(map(repr, hints))}?)" if hints else ""),
-                                 param_hint="--why-not")
-
-
-def _words(query: str) -> list[str]:
-    """A finding as typed on the command line: words, with `f(a b)` and "a b" kept whole."""
-    return [w.replace('"', '') for w in re.findall(r'[^\s(]+\([^)]*\)|"[^"]*"|\S+', query)]
 
 
 def _picks(query: str, f) -> bool:
@@ -254,7 +205,8 @@ def facts(file, settings):
     except PosError as err:
         _fail(err)
     for fact in from_case(case, _settings(settings)):
-        click.echo(f"{fact.symbol}.  % {fact.span.file}:{fact.span.line}")
+        where = fact.span.file.encode("unicode_escape").decode("ascii")  # one comment line, always
+        click.echo(f"{fact.symbol}.  % {where}:{fact.span.line}")
 
 
 @main.command("test")

@@ -121,7 +121,7 @@ class Finding:
         return out
 
 
-def _means(policy: Policy) -> dict[str, tuple[str, str]]:
+def phrases(policy: Policy) -> dict[str, tuple[str, str]]:
     """Each helper predicate's `%@ means:` / `%@ means_not:` phrases (once per policy)."""
     if "means" not in policy.memo:
         means: dict[str, tuple[str, str]] = {}
@@ -184,7 +184,7 @@ class _Explainer:
         for firing in run.global_firings:
             self.globals.setdefault(firing.head, firing)
         self.titles = {e.id: e.title for e in run.case.entities()}
-        self.means = _means(policy)
+        self.means = phrases(policy)
         self.internal = _internal(policy)
         self.memo: dict[Symbol, Derivation] = {}
         self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)

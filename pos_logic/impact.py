@@ -43,6 +43,8 @@ def policies_at(rev: str, policies: Path):
         raise PosError(f"the policies in use ({policies}) are not in a git checkout, so there is no "
                        f"revision {rev!r} to compare with: run pos diff inside the checkout, or "
                        "name its policies with --policies")
+    if rev.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
+        raise PosError(f"--base {rev!r}: a git revision does not start with '-'")
     repo = Path(found.stdout.strip()).resolve()
     rel = policies.relative_to(repo).as_posix()
     try:

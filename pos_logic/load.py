@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 from .model import Case
-from .parse import decode_case, parse_text, read_case_file
+from .parse import decode_case, one_newline, parse_text, read_case_file
 from .schema import check
 
 
 def load_case_text(text: str, filename: str) -> Case:
+    text = one_newline(text)
     return check(parse_text(text, filename), filename, text)
 
 

@@ -18,9 +18,10 @@ JSON_VERSION = 2
 HEADINGS = {
     "violation": "Violations", "approval": "Approvals", "document": "Documents",
     "language": "Contract language", "procurement": "Procurement", "obligation": "Obligations",
-    "advisory": "Advisories", "value": "Computed values",
+    "advisory": "Advisories", "note": "Notes", "met": "Met requirements",
+    "value": "Computed values",
 }
-_MARKS = {"violation": "✗", "advisory": "!", "value": "="}
+_MARKS = {"violation": "✗", "advisory": "!", "note": "i", "met": "✓", "value": "="}
 
 
 def _finding_line(f: Finding) -> str:
@@ -62,7 +63,7 @@ def text(results: list[CaseResult]) -> str:
 
 
 def _plural(word: str, n: int) -> str:
-    if n == 1:
+    if n == 1 or word == "met":
         return word
     return word[:-1] + "ies" if word.endswith("y") else word + "s"
 
