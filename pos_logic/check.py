@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import run_cases
@@ -18,6 +18,29 @@ from .explain import Finding, findings_of
 from .load import load_case
 from .model import Case
 from .policy import Policy, load_policy
+from .portfolio import portfolio_parts
+from .schema import load_schema
+
+
+@dataclass(frozen=True)
+class Unstated:
+    """Requirements whose status the case does not state: `on_file` (or `approved`) is not
+    listed, so the checker cannot say whether they are met (unstated_status=unknown)."""
+
+    agreement: str
+    attribute: str
+    required: int
+
+    @property
+    def message(self) -> str:
+        what = "document" if self.attribute == "on_file" else "approval"
+        status = "on-file" if self.attribute == "on_file" else "approval"
+        return (f"{self.required} {what}{'s' if self.required != 1 else ''} required; {status} status "
+                f"not stated (list them with `{self.attribute} [...]`, or check with --strict)")
+
+    def to_json(self) -> dict:
+        return {"agreement": self.agreement, "attribute": self.attribute, "required": self.required,
+                "message": self.message}
 
 
 #: below this many files per process, starting the processes costs more than they save
@@ -29,6 +52,9 @@ class CaseResult:
     case: Case
     findings: list[Finding]
     misses: list[Miss]
+    #: every setting of the policy and the reading this case was judged under
+    settings: dict[str, str] = field(default_factory=dict)
+    unstated: list[Unstated] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
@@ -71,8 +97,12 @@ def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[D
 
 
 def check_cases(cases: list[Case], depth: int | None = None,
-                settings: dict[str, str] | None = None) -> list[CaseResult]:
-    """Check loaded cases; raise InputError if a case or --set asks for an unknown setting."""
+                settings: dict[str, str] | None = None, together: bool = False,
+                step=None) -> list[CaseResult]:
+    """Check loaded cases; raise InputError if a case or --set asks for an unknown setting.
+    together=True checks them as one portfolio (portfolio.py): agreements with the same vendor,
+    fiscal year and cost center are summed across cases. Pinned cases are separate scenarios
+    and are checked apart. step: called once per case explained (a progress bar)."""
     settings = settings or {}
     by_jurisdiction: dict[str, list[int]] = {}
     for i, case in enumerate(cases):
@@ -83,10 +113,15 @@ def check_cases(cases: list[Case], depth: int | None = None,
         problems = [p for i in indexes for p in check_settings(cases[i], policy, settings)]
         if problems:
             raise InputError(list(dict.fromkeys(problems)))
-        runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth)
+        runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth,
+                         together=together)
         for i, run in zip(indexes, runs):
-            findings = findings_of(run, policy, depth)
-            results[i] = CaseResult(run.case, findings, compare(run.case, findings))
+            findings = cite_requirements(findings_of(run, policy, depth))
+            in_force = readings(run.case, policy, settings)
+            results[i] = CaseResult(run.case, findings, compare(run.case, findings), in_force,
+                                    unstated(run.case, findings, in_force))
+            if step:
+                step()
     return results  # type: ignore[return-value]
 
 
@@ -115,23 +150,71 @@ def check_each(paths, depth: int | None = 1) -> dict[Path, CaseResult | InputErr
     return out
 
 
+def readings(case: Case, policy: Policy, chosen: dict[str, str]) -> dict[str, str]:
+    """Each setting's reading for this case: its own `setting` line, else --set, else the default."""
+    own = {n.value: v.value for n, v in case.settings}
+    return {name: own.get(name, chosen.get(name, s.default)) for name, s in sorted(policy.settings.items())}
+
+
+#: the case attributes that list what is done, and the finding kind each one settles
+STATUS_LISTS = {"on_file": "document", "approved": "approval"}
+
+
+def unstated(case: Case, findings: list[Finding], in_force: dict[str, str]) -> list[Unstated]:
+    """Requirements the case leaves unknown: no silent all-clear for a case without on_file."""
+    if in_force.get("unstated_status", "unknown") != "unknown":
+        return []
+    schema = load_schema(case.jurisdiction)
+    out = []
+    for agreement in case.agreements:
+        stated = {a.name for a in agreement.attributes}
+        known = schema.blocks[agreement.block].attributes
+        for attribute, kind in STATUS_LISTS.items():
+            required = sum(1 for f in findings if f.kind == kind and f.agreement == agreement.id)
+            if required and attribute in known and attribute not in stated:
+                out.append(Unstated(agreement.title, attribute, required))
+    return out
+
+
+def cite_requirements(findings: list[Finding]) -> list[Finding]:
+    """A rule annotated `%@ cite_from: PRED` (a missing document or approval) cites the
+    provisions of the findings its PRED premise names: the rules that require the document."""
+    by_atom = {d.atom: f for f in findings for d in f.derivations}
+    for f in findings:
+        source = f.derivations[0].rule.annotations.get("cite_from")
+        if not source:
+            continue
+        cites = [by_atom[p.atom].derivations[0].rule.annotations.get("cite", "")
+                 for d in f.derivations for p in d.premises
+                 if p.atom and p.atom.startswith(source + "(") and p.atom in by_atom]
+        f.cited = "; ".join(dict.fromkeys(c for c in cites if c)) or None
+    return findings
+
+
 def check_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
-                jobs: int = 1) -> tuple[list[CaseResult], list[Diagnostic]]:
+                step=None, jobs: int = 1) -> tuple[list[CaseResult], list[Diagnostic]]:
     """Results for the files that load, and the diagnostics of those that do not, in the
-    order of the files. jobs > 1 splits a large batch into that many runs of consecutive
-    files, each read and checked in a process of its own (forked: the policy loads once per
-    process from the cache), so a batch uses every core."""
-    paths = expand(paths)
-    if jobs > 1 and len(paths) >= jobs * MIN_FILES_PER_JOB:
-        size = -(-len(paths) // jobs)
-        parts = [paths[i:i + size] for i in range(0, len(paths), size)]
-        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(check_files, parts, [depth] * len(parts), [settings] * len(parts)))
-        return [r for results, _ in done for r in results], [d for _, problems in done for d in problems]
+    order of the files. The files are one run: their agreements are seen together
+    (check_cases together=True). step: called once per file loaded and once per case
+    explained. jobs > 1 checks a large batch in that many forked processes (the policy loads
+    once per process, from the cache), each given whole portfolios (portfolio.groups), so
+    the findings are those of one process."""
     cases, problems = [], []
-    for path in paths:
+    for path in expand(paths):
         try:
             cases.append(load_case(path))
         except InputError as err:
             problems.extend(err.diagnostics)
-    return check_cases(cases, depth, settings), problems
+        if step:
+            step()
+    if jobs > 1 and len(cases) >= jobs * MIN_FILES_PER_JOB:
+        parts = portfolio_parts(cases, jobs)
+        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
+            done = pool.map(check_cases, [[cases[i] for i in part] for part in parts],
+                            [depth] * len(parts), [settings] * len(parts), [True] * len(parts))
+            results: list[CaseResult] = [None] * len(cases)  # type: ignore[list-item]
+            for part, part_results in zip(parts, done):
+                for i, result in zip(part, part_results):
+                    results[i] = result
+        return results, problems
+    return check_cases(cases, depth, settings, together=True, step=step), problems

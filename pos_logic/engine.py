@@ -26,6 +26,7 @@ from .errors import InputError, PosError
 from .facts import Fact, from_case
 from .model import Case
 from .policy import CASE_DOMAIN, PROBE, RECORD, Policy, clingo_diagnostic
+from .portfolio import link
 
 DEFAULT_CHUNK = 500
 
@@ -51,12 +52,18 @@ class CaseRun:
 
 
 def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, explain: bool = True,
-              settings: dict[str, str] | None = None, depth: int | None = None) -> list[CaseRun]:
+              settings: dict[str, str] | None = None, depth: int | None = None,
+              together: bool = False) -> list[CaseRun]:
     """Check cases of one jurisdiction; results come back in the order of `cases`.
 
     depth=1 reads only what the finding rules recorded (enough for a checklist, and most of
-    the cost of reading an answer is in the other records); None reads every derivation."""
+    the cost of reading an answer is in the other records); None reads every derivation.
+    together=True: the cases are one run's portfolio, each sees the others' agreements with
+    its vendors and cost centers (portfolio.py)."""
     runs = [CaseRun(case, from_case(case, settings)) for case in cases]
+    if together:
+        for run, peers in zip(runs, link([run.facts for run in runs])):
+            run.facts.extend(peers)
     for start in range(0, len(runs), chunk):
         _solve(runs[start:start + chunk], policy, explain, depth)
     return runs
@@ -88,9 +95,14 @@ def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str, extra=
         if messages:
             raise InputError([clingo_diagnostic(m, "policy") for m in messages]) from None
         raise PolicyError("clingo could not ground the policy") from None
+    ctl.configuration.solve.models = 2  # a second answer means the policy does not decide
     with ctl.solve(yield_=True) as handle:
-        for model in handle:
-            return model.symbols(shown=True)
+        found = [model.symbols(shown=True) for model in handle]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise PolicyError("the policy gives these cases more than one answer: rules that depend on "
+                          "each other through an aggregate or 'not' leave the result undecided")
     raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
 
 

@@ -12,8 +12,12 @@ whole family to exit code 2.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -58,7 +62,8 @@ class Diagnostic:
         """The headline, the source line with a caret under the spot, and what was expected."""
         lines = [self.headline()]
         if self.source_line is not None:
-            src = self.source_line.rstrip("\r\n").expandtabs(1)
+            # control characters (a terminal would act on them) shown as one mark each
+            src = _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", self.source_line.rstrip("\r\n").expandtabs(1))
             lines.append(f"    {src}")
             lines.append("    " + " " * max(self.column - 1, 0) + "^" * min(self.width, 60))
         if self.expected:

@@ -89,10 +89,18 @@ class Finding:
     detail: str | None
     derivations: list[Derivation]
     args: tuple[Symbol, ...] = ()
+    #: for a rule with `%@ cite_from: PRED`: the citations of the rules that derived its premise
+    cited: str | None = None
 
     @property
     def rule_ids(self) -> list[str]:
         return sorted({d.rule.annotations.get("id", "") for d in self.derivations})
+
+    @property
+    def cite(self) -> str:
+        """The provision: the citation resolved for a `%@ cite_from:` rule (check.py), else the
+        rule's own `cite`."""
+        return self.cited or self.derivations[0].rule.annotations.get("cite", "")
 
     @property
     def reason(self) -> str:
@@ -104,7 +112,7 @@ class Finding:
     def to_json(self) -> dict:
         first = self.derivations[0].rule.annotations
         out = {"kind": self.kind, "agreement": self.agreement_title, "finding": self.label,
-               "key": list(self.key), "rules": self.rule_ids, "cite": first.get("cite", ""),
+               "key": list(self.key), "rules": self.rule_ids, "cite": self.cite,
                "says": self.derivations[0].says, "reason": self.reason,
                "derivations": [d.to_json() for d in self.derivations]}
         if self.detail:

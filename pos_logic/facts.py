@@ -36,7 +36,7 @@ class Fact:
 def asp_constant(word: str) -> Symbol:
     """A user's word as an ASP constant: lower case, '-' and other marks as '_'."""
     text = re.sub(r"[^a-z0-9_]", "_", word.lower())
-    if not text[:1].isalpha():
+    if not text[:1].isalpha() or text == "not":  # `not` is ASP's keyword, not a constant
         text = "v_" + text
     return Function(text)
 

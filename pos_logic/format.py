@@ -66,7 +66,7 @@ from pathlib import Path
 
 from lark import Lark, Token
 
-from .parse import parse_text, read_case_file
+from .parse import one_newline, parse_text, read_case_file
 from .resources import grammar_path
 from .syntax import Statement, Value
 
@@ -507,6 +507,7 @@ def format_text(text: str, filename: str) -> str:
     """The canonical form of a case file's text (rules in the module docstring).
 
     Raises the parser's `InputError` for a text with errors."""
+    text = one_newline(text)
     statements = parse_text(text, filename)
     if not text.endswith("\n"):
         text += "\n"
@@ -570,11 +571,11 @@ def format_file(path: str | Path, check: bool = False) -> bool:
     if formatted == text:
         return False
     if not check:
-        _write_atomically(path, formatted)
+        write_atomically(path, formatted)
     return True
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     # A new file renamed over the old one: an interrupted run never leaves half a case file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

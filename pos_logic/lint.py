@@ -44,18 +44,22 @@ from clingo.ast import ASTType
 
 from . import policy as _policy
 from .errors import Diagnostic, InputError, closest, sorted_diagnostics
+from .policy_guard import parse_named, read_policy_text
+from .portfolio import PEER_ARITY
 from .resources import policies_root
 from .schema import Schema, load_schema
 
 #: every key a `%@` annotation may have
 KNOWN_KEYS = ("id", "cite", "says", "reading", "cure", "means", "means_not", "param", "setting",
-              "values", "internal")
+              "values", "internal", "cite_from")
 #: the arguments of each finding (docs/policies.md, "Findings")
 FINDING_ARITY = {"violation": 2, "approval": 2, "document": 3, "language": 2, "procurement": 2,
-                 "obligation": 2, "advisory": 2, "value": 3}
+                 "obligation": 2, "advisory": 2, "note": 2, "met": 2, "value": 3}
 DOCUMENT_ROLES = ("legal_attachment", "file")
-#: facts every case has (policy.HEADER_FACTS), with their arities (facts.py)
-HEADER_ARITY = {"agreement": 1, "agreement_type": 2, "name": 2, "given": 2, "as_of": 1, "setting": 2}
+#: facts every case has (policy.HEADER_FACTS), with their arities (facts.py), and the facts the
+#: portfolio stage may add (portfolio.py)
+HEADER_ARITY = {"agreement": 1, "agreement_type": 2, "name": 2, "given": 2, "as_of": 1, "setting": 2,
+                **PEER_ARITY}
 PARAM_ANNOTATIONS = ("param", "cite", "says")
 WARNING = "warning: "
 #: how long grounding the policy with no case may take before it is reported as not finishing
@@ -187,15 +191,18 @@ class _Linter:
 
     def source(self, path: Path, folder: str) -> _Source:
         if path not in self.sources:
-            text = path.read_text(encoding="utf-8")
             errors: list[Diagnostic] = []
-            kept = _policy.parse_file(path, text, errors)  # what load_policy refuses in a file
+            try:
+                text = read_policy_text(path)
+            except InputError as err:
+                text, errors = "", list(err.diagnostics)
+            kept = _policy.parse_file(path, text, errors) if text else []  # what load_policy refuses
             statements: list[ast.AST] = []
             complete = bool(kept) or not errors  # it parses, and follows no #include
             if complete:
-                # parsed again from the file so that every location, down to a variable, names it
+                # parsed again so that every location, down to a variable, names the file
                 try:
-                    ast.parse_files([str(path)], statements.append, logger=lambda *_: None)
+                    parse_named(path, text, statements.append, logger=lambda *_: None)
                 except RuntimeError:
                     statements, complete = [], False
             nodes = [n for n in statements if n.ast_type is ASTType.Rule]

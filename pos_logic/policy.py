@@ -32,6 +32,8 @@ from .errors import Diagnostic, InputError
 from .ground import RulePlan
 from .model import FINDING_KINDS
 from .policy_cache import cached, policy_key
+from .policy_guard import foreign_statements, negative_loops, read_policy_text, refused_directives
+from .portfolio import PEER_ARITY
 from .resources import policies_root
 from .schema import load_schema
 
@@ -201,11 +203,11 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
     errors: list[Diagnostic] = []
     parsed: list[tuple[Path, ast.AST, list[str]]] = []
     for path in files:
-        text = path.read_text(encoding="utf-8")
-        lines = text.splitlines()
+        text = read_policy_text(path)
+        lines = text.split("\n")  # as clingo counts lines: U+2028, NEL, form feed end none
         nodes = parse_file(path, text, errors)
         parsed.extend((path, n, lines) for n in nodes)
-    case_facts = set(HEADER_FACTS)
+    case_facts = set(HEADER_FACTS) | set(PEER_ARITY)
     for block in schema.blocks.values():
         case_facts.update(a.fact for a in block.attributes.values())
         case_facts.update(c.fact for c in block.children.values())
@@ -217,6 +219,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
             rules.append(rule)
             kept.append((node, rule))
     settings = read_settings(rules, errors)
+    errors.extend(negative_loops(rules))
     if errors:
         raise InputError(errors)
     local = local_predicates([n for n, _ in kept], case_facts)
@@ -300,17 +303,13 @@ def read_settings(rules: list[Rule], errors: list[Diagnostic]) -> dict[str, Sett
     return out
 
 
-_INCLUDE = re.compile(r"^([^%\"]*)#include\b")
-
-
 def parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]:
     nodes: list[ast.AST] = []
     messages: list[str] = []
     # clingo would follow an #include while parsing; refuse it before it reads anything
-    includes = [(i + 1, m.end(1) + 1) for i, row in enumerate(text.splitlines()) if (m := _INCLUDE.match(row))]
-    for line, column in includes:
-        errors.append(Diagnostic(str(path), line, column, "#include: a policy must not read other files"))
-    if includes:
+    refused = refused_directives(path, text)
+    if refused:
+        errors.extend(refused)
         return []
 
     def log(_code, message):
@@ -321,6 +320,10 @@ def parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]
     except RuntimeError:
         for message in messages or ["syntax error"]:
             errors.append(clingo_diagnostic(message, str(path)))
+        return []
+    foreign = foreign_statements(path, nodes)
+    if foreign:
+        errors.extend(foreign)
         return []
     out = []
     for node in nodes:

@@ -21,9 +21,10 @@ from functools import lru_cache
 
 from clingo import Function, Number, Symbol, SymbolType
 
-#: The largest amount a case may state: $999,999,999,999.99. Any sum of up to 2,147 such
-#: amounts stays inside clingo's integers limb by limb.
+#: The largest amount a case may state: $999,999,999,999.99. policies/common/money.lp sums up to
+#: 2,147,483 such amounts without a limb wrapping, so a case states at most MAX_AMOUNTS.
 MAX_CENTS = 99_999_999_999_999
+MAX_AMOUNTS = 2_147_483
 MAX_INT = 2**31 - 1
 _MILLION_CENTS = 100_000_000
 

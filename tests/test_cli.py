@@ -75,7 +75,7 @@ def test_check_exits_2_on_a_broken_policy(testland, tmp_path):
 
 
 def test_json_output_carries_findings_and_derivations(testland, tmp_path):
-    result = _run("check", "--format", "json", _write(tmp_path))
+    result = _run("check", "--format", "json", "--derivations", _write(tmp_path))
     doc = json.loads(result.output)
     [case] = doc["cases"]
     [f1] = [f for f in case["findings"] if f["kind"] == "document"]
