@@ -1,7 +1,8 @@
 """The `pos` command: thin; parses options, calls the library, maps errors to exit codes.
 
 Exit codes: 0 no violations, 1 violations found (or a pinned expectation failed), 2 bad input
-or a policy error.
+or a policy error, 3 no violations among what the case states but requirements whose status it
+leaves unknown (a check that is not an all-clear).
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ def check(files, settings, strict, fmt, derivations):
 
     \b
     Exit 0: no violations. 1: violations found, or an expect block not met. 2: bad input.
+    3: no violations found, but the case does not state what is on file or approved, so
+    requirements are unknown (list them, or use --strict).
     Example:
       pos check cases/examples/acme-counseling.pos
       pos check --strict cases/examples/acme-counseling.pos
@@ -132,7 +135,9 @@ def check(files, settings, strict, fmt, derivations):
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
-    sys.exit(1 if any(r.violations or r.misses for r in results) else 0)
+    if any(r.violations or r.misses for r in results):
+        sys.exit(1)
+    sys.exit(3 if any(r.unstated for r in results) else 0)  # not checked is not an all-clear
 
 
 @main.command()
