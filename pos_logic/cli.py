@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from . import render
+from . import limits, render
 from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .facts import from_case
@@ -29,7 +29,11 @@ def _fail(err: PosError) -> None:
 @click.version_option(package_name="pos-logic")
 @click.option("--policies", type=click.Path(exists=True, file_okay=False), envvar=POLICIES_ENV,
               help="Policy folder to use instead of the bundled policies/.")
-def main(policies) -> None:
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help=f"Stop with exit 2 after this long (default {limits.DEFAULT_SECONDS} s, or ${limits.TIME_ENV}).")
+@click.option("--memory-limit", type=click.IntRange(min=64), metavar="MB",
+              help=f"Stop with exit 2 past this much memory (default {limits.DEFAULT_MEGABYTES} MB, or ${limits.MEMORY_ENV}).")
+def main(policies, time_limit, memory_limit) -> None:
     """pos-logic: what the law requires of a purchase-of-service contract, and why.
 
     \b
@@ -39,6 +43,7 @@ def main(policies) -> None:
     """
     if policies:
         os.environ[POLICIES_ENV] = policies
+    click.get_current_context().call_on_close(limits.install(time_limit, memory_limit))
 
 
 def _settings(pairs) -> dict[str, str]:
