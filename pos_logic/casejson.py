@@ -26,13 +26,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Transformer, v_args
 from lark.exceptions import UnexpectedInput
 
 from .errors import Diagnostic, InputError, Span, with_sources
 from .format import header_text
 from .model import Case, Entity
-from .parse import parse_text
+from .parse import parse_text, span_of
 from .schema import AttributeSpec, BlockSpec, Schema, check, jurisdictions, load_schema
 from .syntax import Statement, Value
 
@@ -75,10 +75,6 @@ def _json_parser() -> Lark:
     return Lark(_JSON_GRAMMAR, start="value", parser="lalr", propagate_positions=True)
 
 
-def _span(filename: str, meta) -> Span:
-    return Span(filename, meta.line, meta.column, meta.end_line, meta.end_column)
-
-
 @v_args(meta=True)
 class _Tree(Transformer):
     """Lark's JSON tree → Nodes (pointers are filled in afterwards); duplicate keys are errors."""
@@ -90,24 +86,24 @@ class _Tree(Transformer):
 
     def string(self, meta, children):
         (tok,) = children
-        return Node("string", _span(self.filename, tok), text=json.loads(str(tok)))
+        return Node("string", span_of(self.filename, tok), text=json.loads(str(tok)))
 
     def number(self, meta, children):
         (tok,) = children
-        return Node("number", _span(self.filename, tok), number=json.loads(str(tok)))
+        return Node("number", span_of(self.filename, tok), number=json.loads(str(tok)))
 
     def true(self, meta, _):
-        return Node("true", _span(self.filename, meta))
+        return Node("true", span_of(self.filename, meta))
 
     def false(self, meta, _):
-        return Node("false", _span(self.filename, meta))
+        return Node("false", span_of(self.filename, meta))
 
     def null(self, meta, _):
-        return Node("null", _span(self.filename, meta))
+        return Node("null", span_of(self.filename, meta))
 
     def pair(self, meta, children):
         key, value = children
-        return (Node("string", _span(self.filename, key), text=json.loads(str(key))), value)
+        return (Node("string", span_of(self.filename, key), text=json.loads(str(key))), value)
 
     def object(self, meta, children):
         out: dict[str, tuple[Node, Node]] = {}
@@ -118,10 +114,10 @@ class _Tree(Transformer):
             if key.text in out:
                 self.errors.append(Diagnostic.at(key.span, f"key \"{key.text}\" is given twice"))
             out[key.text] = (key, value)
-        return Node("object", _span(self.filename, meta), fields=out)
+        return Node("object", span_of(self.filename, meta), fields=out)
 
     def array(self, meta, children):
-        return Node("array", _span(self.filename, meta), items=tuple(c for c in children if c is not None))
+        return Node("array", span_of(self.filename, meta), items=tuple(c for c in children if c is not None))
 
 
 def _with_pointers(node: Node, pointer: str = "") -> Node:

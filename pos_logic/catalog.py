@@ -43,7 +43,8 @@ def catalog(policy: Policy) -> list[dict]:
 
 
 def _id_key(ident: str):
-    return [int(p) if p.isdigit() else p for p in ident.replace("-", " ").split()]
+    """Ids in natural order (AR-AMD-2 before AR-AMD-10); a word part sorts after a number."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in ident.replace("-", " ").split()]
 
 
 def text(jurisdiction_names: list[str] | None = None) -> str:

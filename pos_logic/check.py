@@ -73,8 +73,11 @@ def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[D
 
 
 def check_cases(cases: list[Case], depth: int | None = None,
-                settings: dict[str, str] | None = None) -> list[CaseResult]:
-    """Check loaded cases; raise InputError if a case or --set asks for an unknown setting."""
+                settings: dict[str, str] | None = None, together: bool = False) -> list[CaseResult]:
+    """Check loaded cases; raise InputError if a case or --set asks for an unknown setting.
+    together=True checks them as one portfolio (portfolio.py): agreements with the same vendor,
+    fiscal year and cost center are summed across cases. Pinned cases are separate scenarios
+    and are checked apart."""
     settings = settings or {}
     by_jurisdiction: dict[str, list[int]] = {}
     for i, case in enumerate(cases):
@@ -87,7 +90,8 @@ def check_cases(cases: list[Case], depth: int | None = None,
             raise InputError(list(dict.fromkeys(problems)))
         more = f" and {len(indexes) - 1} more case(s)" if len(indexes) > 1 else ""
         with bounded(f"checking {cases[indexes[0]].file}{more}"):
-            runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth)
+            runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth,
+                             together=together)
             for i, run in zip(indexes, runs):
                 findings = findings_of(run, policy, depth)
                 results[i] = CaseResult(run.case, findings, compare(run.case, findings))
@@ -96,11 +100,12 @@ def check_cases(cases: list[Case], depth: int | None = None,
 
 def check_files(paths, depth: int | None = None,
                 settings: dict[str, str] | None = None) -> tuple[list[CaseResult], list[Diagnostic]]:
-    """Results for the files that load, and the diagnostics of those that do not."""
+    """Results for the files that load, and the diagnostics of those that do not. The files
+    are one run: their agreements are seen together (check_cases together=True)."""
     cases, problems = [], []
     for path in expand(paths):
         try:
             cases.append(load_case(path))
         except InputError as err:
             problems.extend(err.diagnostics)
-    return check_cases(cases, depth, settings), problems
+    return check_cases(cases, depth, settings, together=True), problems

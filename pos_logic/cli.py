@@ -7,7 +7,6 @@ or a policy error.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import click
@@ -17,6 +16,7 @@ from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .facts import from_case
 from .load import load_case
+from .query import why_not_text
 from .resources import POLICIES_ENV
 
 
@@ -116,7 +116,7 @@ def explain(file, finding, settings, why_not):
         case = load_case(file)
         [result] = check_cases([case], settings=_settings(settings))
         if why_not:
-            click.echo(_why_not(case, result, why_not, _settings(settings)), nl=False)
+            click.echo(why_not_text(case, result, why_not, _settings(settings)), nl=False)
             return
     except PosError as err:
         _fail(err)
@@ -129,33 +129,6 @@ def explain(file, finding, settings, why_not):
         click.echo(f"no finding matches {finding!r}; the case has: " + "; ".join(names), err=True)
         sys.exit(2)
     click.echo("\n".join(render.tree(f) for f in chosen), nl=False)
-
-
-def _why_not(case, result, query: str, settings) -> str:
-    from .engine import run_cases
-    from .model import FINDING_KINDS
-    from .policy import load_policy
-    from .whynot import why_not
-
-    words = _words(query)
-    if not words:
-        raise click.BadParameter("name a finding, like \"approval dfa\"", param_hint="--why-not")
-    kind, *key = words
-    if kind not in FINDING_KINDS:
-        raise click.BadParameter(f"{kind!r} is not a kind of finding ({', '.join(FINDING_KINDS)})",
-                                 param_hint="--why-not")
-    done = [f for f in result.findings if f.kind == kind and [k.lower() for k in f.key[:len(key)]] == [k.lower() for k in key]]
-    if done:
-        return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
-    policy = load_policy(case.jurisdiction)
-    [run] = run_cases([case], policy, settings=settings)
-    attempts = why_not(run, policy, kind, tuple(key), {f.head for f in run.firings}, {f.symbol for f in run.facts})
-    return render.why_not(query, attempts)
-
-
-def _words(query: str) -> list[str]:
-    """A finding as typed on the command line: words, with `f(a b)` and "a b" kept whole."""
-    return [w.replace('"', '') for w in re.findall(r'[^\s(]+\([^)]*\)|"[^"]*"|\S+', query)]
 
 
 def _picks(query: str, f) -> bool:

@@ -25,6 +25,7 @@ from clingo import ast
 from .errors import InputError, PosError
 from .facts import Fact, from_case
 from .model import Case
+from .portfolio import link
 from .policy import CASE_DOMAIN, FIRED, FOUND, GLOBAL_FIRED, PROBE, Policy, clingo_diagnostic
 
 DEFAULT_CHUNK = 500
@@ -52,12 +53,18 @@ class CaseRun:
 
 
 def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, explain: bool = True,
-              settings: dict[str, str] | None = None, depth: int | None = None) -> list[CaseRun]:
+              settings: dict[str, str] | None = None, depth: int | None = None,
+              together: bool = False) -> list[CaseRun]:
     """Check cases of one jurisdiction; results come back in the order of `cases`.
 
     depth=1 reads only what the finding rules recorded (enough for a checklist, and most of
-    the cost of reading an answer is in the other records); None reads every derivation."""
+    the cost of reading an answer is in the other records); None reads every derivation.
+    together=True: the cases are one run's portfolio, each sees the others' agreements with
+    its vendors and cost centers (portfolio.py)."""
     runs = [CaseRun(case, from_case(case, settings)) for case in cases]
+    if together:
+        for run, peers in zip(runs, link([run.facts for run in runs])):
+            run.facts.extend(peers)
     for start in range(0, len(runs), chunk):
         _solve(runs[start:start + chunk], policy, explain, depth)
     return runs

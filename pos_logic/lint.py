@@ -43,9 +43,9 @@ from clingo import ast
 from clingo.ast import ASTType
 
 from . import policy as _policy
-
 from .errors import Diagnostic, InputError, closest, sorted_diagnostics
 from .policy_guard import parse_named, read_policy_text
+from .portfolio import PEER_ARITY
 from .resources import policies_root
 from .schema import Schema, load_schema
 
@@ -54,10 +54,12 @@ KNOWN_KEYS = ("id", "cite", "says", "reading", "cure", "means", "means_not", "pa
               "values", "internal")
 #: the arguments of each finding (docs/policies.md, "Findings")
 FINDING_ARITY = {"violation": 2, "approval": 2, "document": 3, "language": 2, "procurement": 2,
-                 "obligation": 2, "advisory": 2, "value": 3}
+                 "obligation": 2, "advisory": 2, "note": 2, "met": 2, "value": 3}
 DOCUMENT_ROLES = ("legal_attachment", "file")
-#: facts every case has (policy.HEADER_FACTS), with their arities (facts.py)
-HEADER_ARITY = {"agreement": 1, "agreement_type": 2, "name": 2, "given": 2, "as_of": 1, "setting": 2}
+#: facts every case has (policy.HEADER_FACTS), with their arities (facts.py), and the facts the
+#: portfolio stage may add (portfolio.py)
+HEADER_ARITY = {"agreement": 1, "agreement_type": 2, "name": 2, "given": 2, "as_of": 1, "setting": 2,
+                **PEER_ARITY}
 PARAM_ANNOTATIONS = ("param", "cite", "says")
 WARNING = "warning: "
 #: how long grounding the policy with no case may take before it is reported as not finishing

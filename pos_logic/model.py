@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from .errors import Span
 from .syntax import Value
 
-#: The kinds of finding a policy derives, in the order a checklist shows them.
+#: The kinds of finding a policy derives, in the order a checklist shows them. An advisory is
+#: a "should" the case falls short of; a note is information that asks nothing of the case
+#: (a filter may drop notes); `met` is a requirement that applies and that the case satisfies,
+#: so a reader tells "applied and passed" from "not encoded".
 FINDING_KINDS = ("violation", "approval", "document", "language", "procurement",
-                 "obligation", "advisory", "value")
+                 "obligation", "advisory", "note", "met", "value")
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,8 @@ def _end_position(text: str) -> tuple[int, int]:
     return len(rows), len(rows[-1].rstrip("\r")) + 1
 
 
-def _span(filename: str, meta_or_token) -> Span:
+def span_of(filename: str, meta_or_token) -> Span:
+    """Where a Lark token or tree node stands in the file (Lark counts from 1, as we do)."""
     return Span(filename, meta_or_token.line, meta_or_token.column,
                 meta_or_token.end_line, meta_or_token.end_column)
 
@@ -215,10 +216,10 @@ class _Builder(Transformer):
         self.amounts = 0
 
     def _fail(self, token: Token, message: str) -> None:
-        self.errors.append(Diagnostic.at(_span(self.filename, token), message))
+        self.errors.append(Diagnostic.at(span_of(self.filename, token), message))
 
     def _value(self, kind: str, value, token: Token) -> Value:
-        return Value(kind, value, _span(self.filename, token), str(token))
+        return Value(kind, value, span_of(self.filename, token), str(token))
 
     def start(self, meta, statements):
         return tuple(statements)
@@ -230,8 +231,8 @@ class _Builder(Transformer):
                 groups = tuple(child)
             elif isinstance(child, tuple) and (not child or isinstance(child[0], Statement)):
                 block = child
-        return Statement(str(name), _span(self.filename, name), groups, block,
-                         _span(self.filename, meta))
+        return Statement(str(name), span_of(self.filename, name), groups, block,
+                         span_of(self.filename, meta))
 
     def values(self, meta, groups):
         return list(groups)
@@ -303,7 +304,7 @@ class _Builder(Transformer):
             first = last = _NO_DATE
         elif last < first:
             self._fail(end, f"the period ends ({end}) before it starts ({start})")
-        return Value("period", (first, last), _span(self.filename, meta), f"{start} to {end}")
+        return Value("period", (first, last), span_of(self.filename, meta), f"{start} to {end}")
 
     def number(self, meta, children):
         (tok,) = children
@@ -324,8 +325,8 @@ class _Builder(Transformer):
 
     def list(self, meta, children):
         items = tuple(c for c in children if isinstance(c, Value))
-        return Value("list", items, _span(self.filename, meta), "[...]")
+        return Value("list", items, span_of(self.filename, meta), "[...]")
 
     def call(self, meta, children):
         name, args = children[0], tuple(c for c in children[1:] if isinstance(c, Value))
-        return Value("call", (str(name), args), _span(self.filename, meta), str(name) + "(...)")
+        return Value("call", (str(name), args), span_of(self.filename, meta), str(name) + "(...)")

@@ -32,6 +32,7 @@ from .model import FINDING_KINDS
 from .policy_guard import (external_calls, foreign_statements, negative_loops, outside_files, read_policy_text,
                            refused_directives)
 from .resources import policies_root
+from .portfolio import PEER_ARITY
 from .schema import load_schema
 
 CASE_VAR = "POS_Case"
@@ -136,7 +137,7 @@ def _load_policy(jurisdiction: str, root: Path) -> Policy:
         lines = text.split("\n")  # as clingo counts lines: U+2028, NEL, form feed end none
         nodes = parse_file(path, text, errors)
         parsed.extend((path, n, lines) for n in nodes)
-    case_facts = set(HEADER_FACTS)
+    case_facts = set(HEADER_FACTS) | set(PEER_ARITY)
     for block in schema.blocks.values():
         case_facts.update(a.fact for a in block.attributes.values())
         case_facts.update(c.fact for c in block.children.values())

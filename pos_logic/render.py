@@ -13,9 +13,10 @@ JSON_VERSION = 1
 HEADINGS = {
     "violation": "Violations", "approval": "Approvals", "document": "Documents",
     "language": "Contract language", "procurement": "Procurement", "obligation": "Obligations",
-    "advisory": "Advisories", "value": "Computed values",
+    "advisory": "Advisories", "note": "Notes", "met": "Met requirements",
+    "value": "Computed values",
 }
-_MARKS = {"violation": "✗", "advisory": "!", "value": "="}
+_MARKS = {"violation": "✗", "advisory": "!", "note": "i", "met": "✓", "value": "="}
 
 
 def _finding_line(f: Finding) -> str:
@@ -56,7 +57,7 @@ def text(results: list[CaseResult]) -> str:
 
 def summary(r: CaseResult) -> str:
     counts = [(k, sum(1 for f in r.findings if f.kind == k)) for k in FINDING_KINDS]
-    parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts if n]
+    parts = [f"{n} {k}{'s' if n != 1 and k != 'met' else ''}" for k, n in counts if n]
     verdict = "VIOLATIONS FOUND" if r.violations else "no violations"
     return f"{verdict}: " + (", ".join(parts) if parts else "no findings")
 

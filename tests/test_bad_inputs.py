@@ -500,7 +500,7 @@ def test_mistakes_in_three_literals_are_all_reported_at_once():
 
 
 def test_all_problems_render_in_file_order_each_with_its_source_line():
-    text = BASE.replace("  approved css", "  approved cs") \
+    text = BASE.replace("  approved css", "  approved csss") \
                .replace("  division DCFS", "  division DCFX") \
                .replace("  kind professional", "  kind profesional")
     with pytest.raises(InputError) as err:
@@ -510,7 +510,7 @@ def test_all_problems_render_in_file_order_each_with_its_source_line():
     assert heads == [
         "bad.pos:6:12: 'DCFX' is not a valid division (did you mean 'DCFS'?)",
         "bad.pos:7:8: 'profesional' is not a valid kind (did you mean 'professional'?)",
-        "bad.pos:13:12: 'cs' is not a valid approved (did you mean 'css'?)",
+        "bad.pos:13:12: 'csss' is not a valid approved (did you mean 'css'?)",
     ]
     assert "      division DCFX\n               ^^^^" in rendered
 

@@ -2,6 +2,7 @@
 
 from pos_logic.engine import run_cases
 from pos_logic.explain import findings_of
+from pos_logic.model import FINDING_KINDS
 from pos_logic.policy import load_policy
 from tests.conftest import make_case
 
@@ -36,7 +37,7 @@ def test_the_plain_program_derives_the_same_findings_as_the_instrumented_one(tes
     [plain] = run_cases(cases, policy, explain=False)
     assert sorted(str(f.head) for f in plain.firings) == sorted(
         str(f.head) for f in explained.firings if f.head.name in
-        ("violation", "approval", "document", "language", "procurement", "obligation", "advisory", "value"))
+        FINDING_KINDS)
 
 
 def test_the_parameter_in_force_follows_the_agreements_date(testland):

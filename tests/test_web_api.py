@@ -116,3 +116,12 @@ def test_the_page_needs_no_network(client):
         assert "http://" not in asset and "https://" not in asset and "//cdn" not in asset
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/docs").status_code == 404, "Swagger UI loads its scripts from a CDN"
+
+
+def test_why_not_says_which_condition_failed(client):
+    r = client.post("/v1/why-not", json={"case": CASE.replace("$25,000.01", "$25,000.00"), "finding": "document PCS-D"})
+    assert r.status_code == 200
+    assert "document PCS-D is not derived" in r.json()["text"] and "AR-DISC-01" in r.json()["text"]
+    derived = client.post("/v1/why-not", json={"case": CASE, "finding": "document PCS-D"}).json()
+    assert "IS derived" in derived["text"]
+    assert client.post("/v1/why-not", json={"case": CASE, "finding": "approvl dfa"}).status_code == 422

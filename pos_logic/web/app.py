@@ -35,6 +35,12 @@ class CheckRequest(BaseModel):
                                      description="readings of ambiguous text for this check (NAME: VALUE)")
 
 
+class WhyNotRequest(CheckRequest):
+    """A case and a finding it does not derive, named as `pos explain --why-not` takes it."""
+
+    finding: str = Field(max_length=500, description='e.g. "approval legislative_council"')
+
+
 class Limits(BaseModel):
     max_bytes: int = 512 * 1024  #: the largest request body accepted
     seconds: float = 20.0  #: the longest one check may take
@@ -106,14 +112,24 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
         408: {"description": "the check took longer than the server's time limit"},
         413: {"description": "the request is larger than the server's size limit"}})
     async def check(request: CheckRequest):
-        future = pool["checks"].schedule(check_request, (request.case, request.filename, request.settings),
-                                         timeout=limits.seconds)
+        return await run(request.case, request.filename, request.settings)
+
+    @app.post("/v1/why-not", summary="Why a case does not derive a finding", responses={
+        200: {"description": "`text`: the rules that could derive it, each condition holding or failing"},
+        408: {"description": "the check took longer than the server's time limit"}})
+    async def why_not(request: WhyNotRequest):
+        return await run(request.case, request.filename, request.settings, request.finding)
+
+    async def run(*args):
+        future = pool["checks"].schedule(check_request, args, timeout=limits.seconds)
         try:
             out = await asyncio.wrap_future(future)
         except (TimeoutError, FutureTimeout):
             raise HTTPException(408, f"the check took longer than {limits.seconds:g} s and was stopped") from None
         if "errors" in out:
             return JSONResponse(out, 422)
+        if "query_error" in out:
+            return JSONResponse({"detail": out["query_error"]}, 422)
         if "policy_error" in out:
             return JSONResponse(out, 500)
         return out

@@ -22,9 +22,11 @@ def use_policies(policies: str | None) -> None:
         os.environ[POLICIES_ENV] = policies
 
 
-def check_request(case: str | dict, filename: str, settings: dict[str, str]) -> dict:
-    """One case (text, or the JSON form as an object) → the findings payload, or its errors."""
+def check_request(case: str | dict, filename: str, settings: dict[str, str], why_not: str | None = None) -> dict:
+    """One case (text, or the JSON form as an object) → the findings payload, or its errors;
+    with `why_not`, the explanation of why that finding is not derived."""
     from ..casejson import load_case_json
+    from ..query import QueryError, why_not_text
 
     try:
         if isinstance(case, dict):
@@ -32,8 +34,12 @@ def check_request(case: str | dict, filename: str, settings: dict[str, str]) -> 
         else:
             loaded = load_case_text(case, filename)
         [result] = check_cases([loaded], settings=settings)
+        if why_not is not None:
+            return {"version": API_VERSION, "text": why_not_text(loaded, result, why_not, settings)}
     except InputError as err:
         return errors_payload(err.diagnostics)
+    except QueryError as err:
+        return {"version": API_VERSION, "query_error": str(err)}
     except PosError as err:  # the rules themselves are broken: not the request's fault
         return {"version": API_VERSION, "policy_error": str(err)}
     return {"version": API_VERSION, "case": result_payload(result)}

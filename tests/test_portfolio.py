@@ -1,0 +1,81 @@
+"""The portfolio stage: every case file of one run is seen together for the Arkansas format rules
+(compensation per vendor, per fiscal year, per cost center; multiple POs; split purchases)."""
+
+import pytest
+from click.testing import CliRunner
+
+from pos_logic.check import check_cases, check_files
+from pos_logic.cli import main
+from pos_logic.load import load_case
+
+PO = '''case "{title}"
+jurisdiction arkansas
+as_of 2025-07-01
+purchase_order "{title}" {{
+    term {term}
+    compensation {amount}
+    cost_center "{cc}"
+    contractor "{vendor}" {{ entity llc }}
+}}
+'''
+
+
+def _po(tmp_path, name, amount, term="2025-07-01 to 2025-12-31", cc="4410",
+        vendor="River Valley Consulting, LLC"):
+    path = tmp_path / f"{name}.pos"
+    path.write_text(PO.format(title=name, amount=amount, term=term, cc=cc, vendor=vendor))
+    return path
+
+
+def _findings(results):
+    return {r.case.title: {f.label for f in r.findings} for r in results}
+
+
+def test_two_15000_pos_in_two_files_are_one_30000_purchase(tmp_path):
+    _po(tmp_path, "po-1", "$15,000.00")
+    _po(tmp_path, "po-2", "$15,000.00", term="2026-01-01 to 2026-06-30")
+    results, problems = check_files([tmp_path])
+    assert not problems
+    for title, labels in _findings(results).items():
+        assert "standard_contract_required" in labels, title
+        assert "possible_split_purchase" in labels, title
+        assert "report_to_osp(multiple_purchase_orders)" in labels, title
+        assert "aggregate_compensation $30,000.00" in labels, title
+    counted = [f for r in results for f in r.findings if f.label.startswith("counted_with")]
+    assert {f.label for f in counted} == {"counted_with po-1", "counted_with po-2"}
+
+
+@pytest.mark.parametrize("second, over", [("$10,000.00", False), ("$10,000.01", True)])
+def test_the_sum_across_files_is_compared_with_25000_strictly(tmp_path, second, over):
+    _po(tmp_path, "po-1", "$15,000.00")
+    _po(tmp_path, "po-2", second)
+    labels = _findings(check_files([tmp_path])[0])
+    assert ("standard_contract_required" in labels["po-1"]) is over
+    assert ("possible_split_purchase" in labels["po-2"]) is over
+    assert "report_to_osp(multiple_purchase_orders)" in labels["po-1"]
+
+
+@pytest.mark.parametrize("change", [{"cc": "4420"}, {"term": "2026-07-01 to 2026-12-31"},
+                                    {"vendor": "Other Vendor, LLC"}])
+def test_another_cost_center_fiscal_year_or_vendor_is_not_summed(tmp_path, change):
+    _po(tmp_path, "po-1", "$15,000.00")
+    _po(tmp_path, "po-2", "$15,000.00", **change)
+    for title, labels in _findings(check_files([tmp_path])[0]).items():
+        assert "standard_contract_required" not in labels, title
+        assert "report_to_osp(multiple_purchase_orders)" not in labels, title
+        assert "aggregate_compensation $15,000.00" in labels, title
+
+
+def test_pinned_cases_checked_apart_do_not_see_each_other(tmp_path):
+    cases = [load_case(_po(tmp_path, n, "$15,000.00")) for n in ("po-1", "po-2")]
+    for labels in _findings(check_cases(cases)).values():
+        assert "standard_contract_required" not in labels
+
+
+def test_pos_check_dir_reports_the_split_and_exits_1(tmp_path):
+    _po(tmp_path, "po-1", "$15,000.00")
+    _po(tmp_path, "po-2", "$15,000.00")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("standard_contract_required") == 2
+    assert "possible_split_purchase" in result.output
