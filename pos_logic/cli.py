@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from . import render, resources
+from . import limits, render, resources
 from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .facts import from_case
@@ -43,7 +43,11 @@ _POLICIES = click.option(
 @click.option("--policies", type=click.Path(exists=True, file_okay=False), envvar=POLICIES_ENV,
               expose_value=False, is_eager=True, callback=_use_policies,
               help="Policy folder to use (also $POS_POLICIES; default: the project's, else the bundled ones).")
-def main() -> None:
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help=f"Stop with exit 2 after this long (default {limits.DEFAULT_SECONDS} s, or ${limits.TIME_ENV}).")
+@click.option("--memory-limit", type=click.IntRange(min=64), metavar="MB",
+              help=f"Stop with exit 2 past this much memory (default {limits.DEFAULT_MEGABYTES} MB, or ${limits.MEMORY_ENV}).")
+def main(time_limit, memory_limit) -> None:
     """pos-logic: what the law requires of a purchase-of-service contract, and why.
 
     \b
@@ -51,6 +55,7 @@ def main() -> None:
       pos check cases/examples/acme-counseling.pos
       pos explain cases/examples/acme-counseling.pos "document PCS-D"
     """
+    click.get_current_context().call_on_close(limits.install(time_limit, memory_limit))
 
 
 def _default_cases(paths) -> list[str]:

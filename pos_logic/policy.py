@@ -32,7 +32,8 @@ from .errors import Diagnostic, InputError
 from .ground import RulePlan
 from .model import FINDING_KINDS
 from .policy_cache import cached, policy_key
-from .policy_guard import foreign_statements, negative_loops, read_policy_text, refused_directives
+from .policy_guard import (external_calls, foreign_statements, negative_loops, outside_files, read_policy_text,
+                           refused_directives)
 from .portfolio import PEER_ARITY
 from .resources import policies_root
 from .schema import load_schema
@@ -200,7 +201,9 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
     depends on no case."""
     schema = load_schema(jurisdiction, root)
     files = policy_files(jurisdiction, root)
-    errors: list[Diagnostic] = []
+    errors: list[Diagnostic] = outside_files(root, files)
+    if errors:
+        raise InputError(errors)
     parsed: list[tuple[Path, ast.AST, list[str]]] = []
     for path in files:
         text = read_policy_text(path)
@@ -321,7 +324,7 @@ def parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]
         for message in messages or ["syntax error"]:
             errors.append(clingo_diagnostic(message, str(path)))
         return []
-    foreign = foreign_statements(path, nodes)
+    foreign = foreign_statements(path, nodes) + external_calls(path, nodes)
     if foreign:
         errors.extend(foreign)
         return []
