@@ -6,7 +6,7 @@ and explain the findings. The library entry point the CLI and the test runner us
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import run_cases
@@ -17,6 +17,28 @@ from .limits import bounded
 from .load import load_case
 from .model import Case
 from .policy import Policy, load_policy
+from .schema import load_schema
+
+
+@dataclass(frozen=True)
+class Unstated:
+    """Requirements whose status the case does not state: `on_file` (or `approved`) is not
+    listed, so the checker cannot say whether they are met (unstated_status=unknown)."""
+
+    agreement: str
+    attribute: str
+    required: int
+
+    @property
+    def message(self) -> str:
+        what = "document" if self.attribute == "on_file" else "approval"
+        status = "on-file" if self.attribute == "on_file" else "approval"
+        return (f"{self.required} {what}{'s' if self.required != 1 else ''} required; {status} status "
+                f"not stated (list them with `{self.attribute} [...]`, or check with --strict)")
+
+    def to_json(self) -> dict:
+        return {"agreement": self.agreement, "attribute": self.attribute, "required": self.required,
+                "message": self.message}
 
 
 @dataclass
@@ -24,6 +46,9 @@ class CaseResult:
     case: Case
     findings: list[Finding]
     misses: list[Miss]
+    #: every setting of the policy and the reading this case was judged under
+    settings: dict[str, str] = field(default_factory=dict)
+    unstated: list[Unstated] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
@@ -73,11 +98,12 @@ def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[D
 
 
 def check_cases(cases: list[Case], depth: int | None = None,
-                settings: dict[str, str] | None = None, together: bool = False) -> list[CaseResult]:
+                settings: dict[str, str] | None = None, together: bool = False,
+                step=None) -> list[CaseResult]:
     """Check loaded cases; raise InputError if a case or --set asks for an unknown setting.
     together=True checks them as one portfolio (portfolio.py): agreements with the same vendor,
     fiscal year and cost center are summed across cases. Pinned cases are separate scenarios
-    and are checked apart."""
+    and are checked apart. step: called once per case explained (a progress bar)."""
     settings = settings or {}
     by_jurisdiction: dict[str, list[int]] = {}
     for i, case in enumerate(cases):
@@ -93,19 +119,67 @@ def check_cases(cases: list[Case], depth: int | None = None,
             runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth,
                              together=together)
             for i, run in zip(indexes, runs):
-                findings = findings_of(run, policy, depth)
-                results[i] = CaseResult(run.case, findings, compare(run.case, findings))
+                findings = cite_requirements(findings_of(run, policy, depth))
+                in_force = readings(run.case, policy, settings)
+                results[i] = CaseResult(run.case, findings, compare(run.case, findings), in_force,
+                                        unstated(run.case, findings, in_force))
+                if step:
+                    step()
     return results  # type: ignore[return-value]
 
 
-def check_files(paths, depth: int | None = None,
-                settings: dict[str, str] | None = None) -> tuple[list[CaseResult], list[Diagnostic]]:
+def readings(case: Case, policy: Policy, chosen: dict[str, str]) -> dict[str, str]:
+    """Each setting's reading for this case: its own `setting` line, else --set, else the default."""
+    own = {n.value: v.value for n, v in case.settings}
+    return {name: own.get(name, chosen.get(name, s.default)) for name, s in sorted(policy.settings.items())}
+
+
+#: the case attributes that list what is done, and the finding kind each one settles
+STATUS_LISTS = {"on_file": "document", "approved": "approval"}
+
+
+def unstated(case: Case, findings: list[Finding], in_force: dict[str, str]) -> list[Unstated]:
+    """Requirements the case leaves unknown: no silent all-clear for a case without on_file."""
+    if in_force.get("unstated_status", "unknown") != "unknown":
+        return []
+    schema = load_schema(case.jurisdiction)
+    out = []
+    for agreement in case.agreements:
+        stated = {a.name for a in agreement.attributes}
+        known = schema.blocks[agreement.block].attributes
+        for attribute, kind in STATUS_LISTS.items():
+            required = sum(1 for f in findings if f.kind == kind and f.agreement == agreement.id)
+            if required and attribute in known and attribute not in stated:
+                out.append(Unstated(agreement.title, attribute, required))
+    return out
+
+
+def cite_requirements(findings: list[Finding]) -> list[Finding]:
+    """A rule annotated `%@ cite_from: PRED` (a missing document or approval) cites the
+    provisions of the findings its PRED premise names: the rules that require the document."""
+    by_atom = {d.atom: f for f in findings for d in f.derivations}
+    for f in findings:
+        source = f.derivations[0].rule.annotations.get("cite_from")
+        if not source:
+            continue
+        cites = [by_atom[p.atom].derivations[0].rule.annotations.get("cite", "")
+                 for d in f.derivations for p in d.premises
+                 if p.atom and p.atom.startswith(source + "(") and p.atom in by_atom]
+        f.cited = "; ".join(dict.fromkeys(c for c in cites if c)) or None
+    return findings
+
+
+def check_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
+                step=None) -> tuple[list[CaseResult], list[Diagnostic]]:
     """Results for the files that load, and the diagnostics of those that do not. The files
-    are one run: their agreements are seen together (check_cases together=True)."""
+    are one run: their agreements are seen together (check_cases together=True). step: called
+    once per file loaded and once per case explained."""
     cases, problems = [], []
     for path in expand(paths):
         try:
             cases.append(load_case(path))
         except InputError as err:
             problems.extend(err.diagnostics)
-    return check_cases(cases, depth, settings, together=True), problems
+        if step:
+            step()
+    return check_cases(cases, depth, settings, together=True, step=step), problems

@@ -1,7 +1,8 @@
 """The `pos` command: thin; parses options, calls the library, maps errors to exit codes.
 
 Exit codes: 0 no violations, 1 violations found (or a pinned expectation failed), 2 bad input
-or a policy error.
+or a policy error, 3 no violations among what the case states but requirements whose status it
+leaves unknown (a check that is not an all-clear).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import sys
 
 import click
 
-from . import limits, render
+from . import limits, render, resources
 from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .facts import from_case
 from .load import load_case
+from .policy import load_policy
 from .query import why_not_text
-from .resources import POLICIES_ENV
+from .resources import POLICIES_ENV, choose_policies
 
 
 def _fail(err: PosError) -> None:
@@ -25,25 +27,44 @@ def _fail(err: PosError) -> None:
     sys.exit(2)
 
 
+def _use_policies(ctx, param, value) -> None:
+    if value:
+        os.environ[POLICIES_ENV] = str(os.path.abspath(value))
+
+
+#: every command takes --policies (before or after its name)
+_POLICIES = click.option(
+    "--policies", type=click.Path(exists=True, file_okay=False), expose_value=False, is_eager=True,
+    callback=_use_policies, help="Policy folder to use (default: the project's, found upward from "
+    "the current directory by pos.toml or [tool.pos], else the bundled policies).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pos-logic")
 @click.option("--policies", type=click.Path(exists=True, file_okay=False), envvar=POLICIES_ENV,
-              help="Policy folder to use instead of the bundled policies/.")
+              expose_value=False, is_eager=True, callback=_use_policies,
+              help="Policy folder to use (also $POS_POLICIES; default: the project's, else the bundled ones).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help=f"Stop with exit 2 after this long (default {limits.DEFAULT_SECONDS} s, or ${limits.TIME_ENV}).")
 @click.option("--memory-limit", type=click.IntRange(min=64), metavar="MB",
               help=f"Stop with exit 2 past this much memory (default {limits.DEFAULT_MEGABYTES} MB, or ${limits.MEMORY_ENV}).")
-def main(policies, time_limit, memory_limit) -> None:
+def main(time_limit, memory_limit) -> None:
     """pos-logic: what the law requires of a purchase-of-service contract, and why.
 
     \b
     Example:
-      pos check cases/arkansas/example.pos
-      pos explain cases/arkansas/example.pos "document PCS-D"
+      pos check cases/examples/acme-counseling.pos
+      pos explain cases/examples/acme-counseling.pos "document PCS-D"
     """
-    if policies:
-        os.environ[POLICIES_ENV] = policies
     click.get_current_context().call_on_close(limits.install(time_limit, memory_limit))
+
+
+def _default_cases(paths) -> list[str]:
+    """PATHs as given, else the project's cases folder (not the current directory's)."""
+    if paths:
+        return list(paths)
+    project = resources.project()
+    return [os.path.relpath(project.cases)] if project is not None else ["cases"]
 
 
 def _settings(pairs) -> dict[str, str]:
@@ -58,65 +79,104 @@ def _settings(pairs) -> dict[str, str]:
 
 _SET = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
                     help="Choose a reading of ambiguous text for every case (docs/interpretations.md).")
+_STRICT = click.option("--strict", is_flag=True,
+                       help="Read a case without on_file (or approved) as having nothing on file: "
+                            "every requirement shows as missing (--set unstated_status=missing).")
+
+
+def _readings(pairs, strict: bool = False) -> dict[str, str]:
+    chosen = _settings(pairs)
+    if strict:
+        chosen.setdefault("unstated_status", "missing")
+    return chosen
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @_SET
+@_STRICT
+@_POLICIES
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
-              help="text: a checklist with reasons; json: full findings and derivations; "
-                   "html: one self-contained report page (derivations unfold in the browser).")
-def check(files, settings, fmt):
-    """Check case files (or folders of *.pos) and print what each case requires.
+              help="text: a checklist with reasons; json: findings with typed arguments, and the "
+                   "tool, policies and settings of the run; html: one self-contained report page "
+                   "(derivations unfold in the browser).")
+@click.option("--derivations", is_flag=True, help="With --format json: each finding's full derivation tree.")
+def check(files, settings, strict, fmt, derivations):
+    """Check case files (or folders of *.pos; - reads standard input) and print what each case
+    requires.
 
     \b
     Exit 0: no violations. 1: violations found, or an expect block not met. 2: bad input.
+    3: no violations found, but the case does not state what is on file or approved, so
+    requirements are unknown (list them, or use --strict).
     Example:
-      pos check cases/arkansas/example.pos
+      pos check cases/examples/acme-counseling.pos
+      pos check --strict cases/examples/acme-counseling.pos
       pos check --format json cases/ > findings.json
     """
+    choose_policies(None, files)
+    chosen = _readings(settings, strict)
+    from .check import expand
+    from .terminal import progress
+
     try:
-        results, problems = check_files(files, depth=1 if fmt == "text" else None,
-                                        settings=_settings(settings))
+        with progress(2 * len(expand(files)), "checking") as step:
+            results, problems = check_files(files, depth=1 if fmt == "text" or (fmt == "json" and not derivations)
+                                            else None, settings=chosen, step=step)
+    except InputError as err:
+        if fmt != "json":
+            _fail(err)
+        results, problems = [], err.diagnostics
     except PosError as err:
         _fail(err)
-    if results:
-        click.echo(_rendered(results, fmt), nl=False)
+    if fmt == "json":
+        click.echo(render.as_json(results, policies=resources.provenance(), settings=chosen,
+                                  errors=sorted_diagnostics(problems), derivations=derivations), nl=False)
+    elif fmt == "html" and results:
+        from .web.report import html_report
+        click.echo(html_report(results), nl=False)
+    elif results:
+        from .terminal import echo
+        echo(resources.header() + "\n" + render.text(results))
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
-    sys.exit(1 if any(r.violations or r.misses for r in results) else 0)
-
-
-def _rendered(results, fmt: str) -> str:
-    if fmt == "html":
-        from .web.report import html_report
-
-        return html_report(results)
-    return render.as_json(results) if fmt == "json" else render.text(results)
+    if any(r.violations or r.misses for r in results):
+        sys.exit(1)
+    sys.exit(3 if any(r.unstated for r in results) else 0)  # not checked is not an all-clear
 
 
 @main.command()
 @click.argument("file", type=click.Path())
 @click.argument("finding", required=False)
 @_SET
+@_STRICT
+@_POLICIES
 @click.option("--why-not", "why_not", metavar="FINDING",
               help="Say why a finding was NOT derived: the rules that could derive it and the conditions that failed.")
-def explain(file, finding, settings, why_not):
+@click.option("--depth", type=click.IntRange(1), default=None, metavar="N",
+              help="Follow derivations only N rules deep (deeper premises end in …).")
+@click.option("--brief", is_flag=True,
+              help="Only the rule, citation, sentence, reading and the case lines each finding rests on.")
+def explain(file, finding, settings, strict, why_not, depth, brief):
     """Print the full derivation of a case's findings, down to the case-file lines.
 
     FINDING picks findings: a kind and name ("document PCS-D"), a name, or a rule id.
 
     \b
     Example:
-      pos explain cases/arkansas/example.pos "approval dfa"
-      pos explain cases/arkansas/example.pos --why-not "approval legislative_council"
+      pos explain cases/examples/acme-counseling.pos "document PCS-D"
+      pos explain cases/examples/acme-counseling.pos --why-not "approval legislative_council"
+      pos explain cases/examples/acme-counseling.pos "document PCS-D" --brief
+      pos explain cases/examples/acme-counseling.pos --depth 2
     """
+    choose_policies(None, [file])
+    chosen = _readings(settings, strict)
     try:
         case = load_case(file)
-        [result] = check_cases([case], settings=_settings(settings))
+        [result] = check_cases([case], settings=chosen)
         if why_not:
-            click.echo(why_not_text(case, result, why_not, _settings(settings)), nl=False)
+            click.echo(why_not_text(case, result, why_not, chosen), nl=False)
             return
     except PosError as err:
         _fail(err)
@@ -128,7 +188,7 @@ def explain(file, finding, settings, why_not):
         names = sorted({f"{f.kind} {f.label}" for f in result.findings})
         click.echo(f"no finding matches {finding!r}; the case has: " + "; ".join(names), err=True)
         sys.exit(2)
-    click.echo("\n".join(render.tree(f) for f in chosen), nl=False)
+    click.echo("\n".join(render.brief(f) for f in chosen) if brief else render.trees(chosen, depth), nl=False)
 
 
 def _picks(query: str, f) -> bool:
@@ -141,16 +201,19 @@ def _picks(query: str, f) -> bool:
 @main.command()
 @click.argument("file", type=click.Path())
 @_SET
+@_POLICIES
 def facts(file, settings):
     """Print a case's facts as ASP, to run the policies under plain clingo.
 
     \b
     Example:
-      pos facts case.pos > f.lp
+      pos facts cases/examples/acme-counseling.pos > f.lp
       python -m clingo policies/common/*.lp policies/arkansas/*.lp f.lp
     """
+    choose_policies(None, [file])
     try:
         case = load_case(file)
+        load_policy(case.jurisdiction)  # the facts are for these rules: a folder that could run code is refused here too
     except PosError as err:
         _fail(err)
     for fact in from_case(case, _settings(settings)):
@@ -161,13 +224,22 @@ def facts(file, settings):
 @main.command("test")
 @click.argument("paths", nargs=-1, type=click.Path())
 @_SET
+@_POLICIES
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
-@click.option("--update", is_flag=True, help="Rewrite each case's expect block from what is derived now (review with git diff).")
+@click.option("--update", is_flag=True,
+              help="Rewrite the expect lines that fail from what is derived now; comments, `not` "
+                   "lines and passing lines stay (review with git diff).")
+@click.option("--snapshot", is_flag=True,
+              help="Replace each case's expect blocks by a full snapshot of what is derived now.")
 @click.option("--coverage", "with_coverage", is_flag=True,
               help="Report which rules fired and whether cases sit on both sides of every comparison.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
               help="With --coverage: exit 1 when rule or boundary coverage is below PERCENT.")
-def test(paths, settings, fmt, update, with_coverage, fail_under):
+@click.option("-k", "keywords", multiple=True, metavar="TEXT",
+              help="Run only the cases whose path contains TEXT (any of several -k; case-insensitive).")
+@click.option("-x", "--exitfirst", is_flag=True, help="Stop at the first case that fails or cannot load.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the failing cases and the summary.")
+def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keywords, exitfirst, quiet):
     """Run pinned cases (default: cases/) and report each as passed or failed, with expected
     vs derived findings.
 
@@ -178,21 +250,34 @@ def test(paths, settings, fmt, update, with_coverage, fail_under):
       pos test
       pos test cases/arkansas --format junit > report.xml
       pos test --coverage --fail-under 90
-      pos test --update cases/arkansas/new-case.pos && git diff
+      pos test --update cases/examples/acme-counseling.pos && git diff
+      pos test --snapshot cases/examples/acme-counseling.pos
+      pos test -k amendment -x -q
     """
     from . import coverage, runner
 
+    paths = _default_cases(paths)
+    choose_policies(None, paths)
+    from .check import expand
+
     try:
-        suite = runner.run_suite(paths or ["cases"], settings=_settings(settings))
-        if update:
-            changed = [r.case.file for r in suite.results if runner.update_expectations(r)]
+        if keywords:
+            paths = [str(p) for p in expand(paths) if any(k.lower() in str(p).lower() for k in keywords)]
+            if not paths:
+                raise click.BadParameter(f"no case path contains {' or '.join(map(repr, keywords))}", param_hint="-k")
+        from .terminal import progress
+        with progress(2 * len(expand(paths)), "testing") as step:
+            suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst, step=step)
+        if update or snapshot:
+            rewrite = runner.update_expectations if snapshot else runner.update_failing
+            changed = [r.case.file for r in suite.results if rewrite(r)]
             click.echo("".join(f"updated {f}\n" for f in changed) or "every expect block already matches\n", nl=False)
-            suite = runner.run_suite(paths or ["cases"], settings=_settings(settings))
+            suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst)
         cov = coverage.measure([r.case for r in suite.results], _settings(settings)) if with_coverage else None
     except PosError as err:
         _fail(err)
     if fmt == "json":
-        doc = runner.json_report(suite)
+        doc = {"policies": resources.provenance(), **runner.json_report(suite)}
         if cov is not None:
             doc["coverage"] = {j: {"rules": c.rule_percent, "boundaries": c.boundary_percent,
                                    "by_id": {k: {"fired": v[0], "boundaries_covered": v[1], "boundaries": v[2]}
@@ -202,7 +287,8 @@ def test(paths, settings, fmt, update, with_coverage, fail_under):
     elif fmt == "junit":
         click.echo(runner.junit_report(suite), nl=False)
     else:
-        click.echo(runner.text_report(suite), nl=False)
+        from .terminal import echo
+        echo(resources.header() + "\n" + runner.text_report(suite, quiet=quiet))
         if cov is not None:
             click.echo(coverage.report(cov), nl=False)
     code = suite.exit_code
@@ -217,6 +303,7 @@ def test(paths, settings, fmt, update, with_coverage, fail_under):
 @click.option("--write", "write_to", type=click.Path(dir_okay=False), default=None,
               help="Write the catalog as Markdown to this file (docs/rules.md).")
 @click.argument("jurisdiction", nargs=-1)
+@_POLICIES
 def rules(write_to, jurisdiction):
     """Print the rule catalog: id, citation, sentence, parameters used, file:line.
 
@@ -238,97 +325,206 @@ def rules(write_to, jurisdiction):
         _fail(err)
 
 
+@main.command("schema")
+@click.argument("jurisdiction", required=False)
+@click.option("--write", "write_to", type=click.Path(dir_okay=False), default=None,
+              help="Write the vocabulary as Markdown to this file (docs/vocabulary/JURISDICTION.md).")
+@_POLICIES
+def schema_command(jurisdiction, write_to):
+    """Print the case vocabulary of a jurisdiction: its blocks, their attributes with types and
+    allowed values, and the documents it knows (from its schema.toml). Without JURISDICTION,
+    list the jurisdictions.
+
+    \b
+    Example:
+      pos schema
+      pos schema connecticut
+      pos schema arkansas --write docs/vocabulary/arkansas.md
+    """
+    from pathlib import Path
+
+    from . import vocabulary
+    from .errors import closest
+    from .schema import jurisdictions
+
+    try:
+        known = jurisdictions()
+        if jurisdiction is None:
+            click.echo("".join(f"{j}\n" for j in known), nl=False)
+            return
+        if jurisdiction not in known:
+            hint = closest(jurisdiction, known)
+            raise click.BadParameter(f"no jurisdiction {jurisdiction!r}; there are: {', '.join(known)}"
+                                     + (f" (did you mean {hint!r}?)" if hint else ""), param_hint="JURISDICTION")
+        if write_to:
+            Path(write_to).parent.mkdir(parents=True, exist_ok=True)
+            Path(write_to).write_text(vocabulary.markdown(jurisdiction), encoding="utf-8")
+            click.echo(f"wrote {write_to}")
+        else:
+            click.echo(vocabulary.text(jurisdiction), nl=False)
+    except PosError as err:
+        _fail(err)
+
+
 @main.command()
 @click.option("--base", required=True, metavar="REV", help="The git revision to compare the policies with.")
 @click.argument("paths", nargs=-1, type=click.Path())
+@_POLICIES
 def diff(base, paths):
     """Show which pinned cases change their findings or explanations between the policies at
     git revision REV and the working tree: run this before proposing a policy edit.
 
     \b
+    \b
+    Exit 0: no case changes. 1: some cases change. 2: a case could not be loaded, a path does
+    not exist, no cases were found, or REV cannot be read.
     Example:
       pos diff --base HEAD
-      pos diff --base origin/main cases/arkansas
+      pos diff --base HEAD~1 cases/arkansas
     """
     from . import impact
-    from .check import expand
 
+    targets = _default_cases(paths)
+    choose_policies(None, targets)
     try:
-        targets = paths or ["cases"]
-        changes = impact.impact(base, targets)
+        changes, checked = impact.impact(base, targets)
     except PosError as err:
         _fail(err)
-    click.echo(impact.report(base, changes, len(expand(targets))), nl=False)
+    click.echo(resources.header() + "\n" + impact.report(base, changes, checked), nl=False)
     sys.exit(1 if changes else 0)
 
 
 @main.command("lint")
-@click.argument("policies", required=False, type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", metavar="[POLICIES]", required=False, type=click.Path(exists=True, file_okay=False))
+@_POLICIES
 @click.option("-j", "--jurisdiction", multiple=True, help="Lint only this jurisdiction (with policies/common).")
 @click.option("--coverage", "coverage_table", type=click.Path(dir_okay=False),
-              help="The coverage table every finding id must appear in (default: docs/coverage.md).")
-def lint_command(policies, jurisdiction, coverage_table):
+              help="The coverage table every finding id must appear in (default: the project's "
+                   "docs/coverage.md).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="text for people; json, or SARIF 2.1.0 for code-scanning tools, on standard output.")
+def lint_command(folder, jurisdiction, coverage_table, fmt):
     """Check rule files for the mistakes a policy editor makes: findings without id, citation
     or sentence; duplicate ids; parameters used but undefined or defined twice for a date;
     predicates used but never defined; unsafe variables and syntax errors at their line;
     #script and other code; ids the coverage table does not know.
 
     \b
-    Exit 0: no errors (warnings may be printed). 2: errors.
+    Exit 0: no errors (warnings may be printed). 1: errors found. 2: bad usage.
     Example:
       pos lint
       pos lint policies -j arkansas
+      pos lint --format sarif > lint.sarif
     """
     from pathlib import Path
 
+    from . import lint_report
     from .lint import is_warning, lint
 
-    found = lint(Path(policies) if policies else None, list(jurisdiction) or None,
-                 Path(coverage_table) if coverage_table else None)
-    if found:
-        click.echo(InputError(found).render(), err=True)
+    root = Path(folder).resolve() if folder else resources.policies_root()
+    if not os.path.relpath(root).startswith(".."):
+        root = Path(os.path.relpath(root))  # messages name files as the user would
+    table = Path(coverage_table) if coverage_table else resources.coverage_table(root)
+    found = lint(root, list(jurisdiction) or None, table)
+    if not table.is_file():
+        found = found + [lint_report.missing_table(table)]
     errors = [d for d in found if not is_warning(d)]
-    click.echo(f"{len(errors)} error(s), {len(found) - len(errors)} warning(s)", err=True)
-    sys.exit(2 if errors else 0)
+    if fmt == "json":
+        click.echo(lint_report.as_json(found, root))
+    elif fmt == "sarif":
+        click.echo(lint_report.as_sarif(found, root))
+    else:
+        click.echo(resources.header(root), err=True)
+        if found:
+            click.echo(lint_report.text(found), err=True)
+        click.echo(f"{len(errors)} error(s), {len(found) - len(errors)} warning(s)", err=True)
+    sys.exit(1 if errors else 0)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file is not in canonical form.")
-def fmt(paths, check):
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Write nothing; print what would change as a unified diff (exit 1 if anything would).")
+def fmt(paths, check, show_diff):
     """Format case files canonically, in place: layout, amounts, comments kept. A file that
-    does not parse is reported and left untouched.
+    does not parse is reported and left untouched. PATH - formats standard input to standard
+    output. Default PATH: the project's cases folder.
 
     \b
-    Exit 0: done (or, with --check, every file is canonical). 1: --check found files to
-    format. 2: a file could not be parsed.
+    Exit 0: done (or, with --check/--diff, every file is canonical). 1: --check or --diff found
+    files to format. 2: a file could not be parsed.
     Example:
       pos fmt cases/
       pos fmt --check cases/
+      pos fmt --diff cases/examples/acme-counseling.pos
     """
-    from .check import expand
-    from .format import FormatError, format_file
+    import difflib
 
+    from .check import expand
+    from .format import FormatError, format_text
+    from .parse import read_case_file
+
+    if list(paths) == ["-"]:
+        _fmt_stdin(check, show_diff)
     problems, changed = [], []
     try:
-        files = expand(paths)
+        files = expand(_default_cases(paths))
     except PosError as err:
         _fail(err)
+    dry = check or show_diff
     for path in files:
         try:
-            if format_file(path, check=check):
-                changed.append(str(path))
+            text = read_case_file(path)
+            formatted = format_text(text, str(path))
         except InputError as err:
             problems.extend(err.diagnostics)
+            continue
         except FormatError as err:  # the formatter's own check failed: a bug, the file is untouched
             click.echo(f"{path}: internal error, file left unchanged: {err}", err=True)
             sys.exit(2)
-    verb = "would reformat" if check else "reformatted"
-    click.echo("".join(f"{verb} {f}\n" for f in changed) + f"{len(changed)} of {len(files)} file(s) {verb}")
+        if formatted == text:
+            continue
+        changed.append(str(path))
+        if show_diff:
+            click.echo("".join(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
+                                                    f"{path}", f"{path} (formatted)")), nl=False)
+        if not dry:
+            from .format import write_atomically
+            write_atomically(path, formatted)
+    verb = "would reformat" if dry else "reformatted"
+    summary = "".join(f"{verb} {f}\n" for f in changed) + f"{len(changed)} of {len(files)} file(s) {verb}"
+    click.echo(summary, err=show_diff)
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
-    sys.exit(1 if check and changed else 0)
+    sys.exit(1 if dry and changed else 0)
+
+
+def _fmt_stdin(check: bool, show_diff: bool) -> None:
+    """`pos fmt -`: the canonical form of standard input on standard output (or, with --check,
+    only the exit code; with --diff, the diff)."""
+    import difflib
+
+    from .format import FormatError, format_text
+
+    from .load import STDIN
+    from .parse import decode_case
+
+    try:
+        text = decode_case(sys.stdin.buffer.read(), STDIN)
+        formatted = format_text(text, STDIN)
+    except InputError as err:
+        _fail(err)
+    except FormatError as err:
+        click.echo(f"<stdin>: internal error: {err}", err=True)
+        sys.exit(2)
+    if show_diff:
+        click.echo("".join(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
+                                                "<stdin>", "<stdin> (formatted)")), nl=False)
+    elif not check:
+        click.echo(formatted, nl=False)
+    sys.exit(1 if (check or show_diff) and formatted != text else 0)
 
 
 @main.command()

@@ -19,7 +19,7 @@ from clingo.ast import ASTType
 from .engine import CaseRun, probe, run_cases
 from .ground import describe, one_line, substitute, term_symbol, variable_labels
 from .model import Case
-from .policy import Policy, Rule, load_policy, probe_rule, probe_variables
+from .policy import PARAMETER_READERS, Policy, Rule, load_policy, probe_rule, probe_variables
 from .values import Money, Percent, value_from_symbol
 from .whynot import HOLDS, binds
 
@@ -119,12 +119,24 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
         for sym in found:
             tag, values = sym.arguments
             rows.setdefault(tag.number, []).append(tuple(values.arguments))
+    versions = _parameter_versions(policy)
     out = []
     for rule, binding, comparisons in plans:
         names = probe_variables(rule, binding)
         labels = variable_labels(rule.node)
+        read = _parameters_read(binding)
         for lit in comparisons:
-            boundary = Boundary(rule, one_line(str(lit)))
+            text = one_line(str(lit))
+            operands = [lit.atom.term] + [g.term for g in lit.atom.guards]
+            dated = next(((i, read[t.name]) for i, t in enumerate(operands)
+                          if t.ast_type is ASTType.Variable and t.name in read), None)
+            per_version: dict[Symbol, Boundary] = {}
+            if dated is not None:  # one boundary per dated version of the parameter compared with
+                position, parameter = dated
+                for since, value in versions.get(parameter, []):
+                    per_version.setdefault(value, Boundary(
+                        rule, f"{text} with {parameter} {_shown(value)} (since {_shown(since)})"))
+            boundary = Boundary(rule, text)
             for row in rows.get(rule.index, []):
                 ground = substitute(lit, dict(zip(names, row)))
                 terms = [ground.atom.term] + [g.term for g in ground.atom.guards]
@@ -136,9 +148,51 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
                     holds = not holds
                 shown = " vs ".join(describe(t, s, labels) for t, s in zip(
                     [lit.atom.term] + [g.term for g in lit.atom.guards], syms))
-                (boundary.true_values if holds else boundary.false_values).setdefault(syms[0], shown)
-            out.append(boundary)
+                target = boundary
+                if dated is not None:
+                    target = per_version.setdefault(syms[dated[0]], Boundary(
+                        rule, f"{text} with {dated[1]} {_shown(syms[dated[0]])}"))
+                (target.true_values if holds else target.false_values).setdefault(syms[0], shown)
+            out.extend(per_version.values() if dated is not None else [boundary])
     return out
+
+
+def _shown(sym: Symbol) -> str:
+    value = value_from_symbol(sym)
+    return str(sym) if value is None else value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _parameters_read(binding) -> dict[str, str]:
+    """Variable → the dated parameter a binding literal reads into it (in_force(A, name, V))."""
+    out = {}
+    for lit in binding:
+        atom = getattr(lit, "atom", None)
+        symbol = getattr(atom, "symbol", None)
+        if symbol is None or symbol.ast_type is not ASTType.Function:
+            continue
+        args = symbol.arguments
+        at = PARAMETER_READERS.get((symbol.name, len(args)))
+        if at is None or args[at].ast_type is not ASTType.SymbolicTerm:
+            continue
+        if args[-1].ast_type is ASTType.Variable:
+            out[args[-1].name] = str(args[at].symbol)
+    return out
+
+
+def _parameter_versions(policy: Policy) -> dict[str, list[tuple[Symbol, Symbol]]]:
+    """Each parameter's dated versions, `param(Name, Since, Value).`, in date order."""
+    out: dict[str, list[tuple[Symbol, Symbol]]] = {}
+    for rule in policy.rules:
+        head = getattr(rule.node, "head", None)
+        if rule.head != "param" or rule.node.body or head is None:
+            continue
+        try:
+            sym = clingo.parse_term(str(head.atom.symbol))
+        except (RuntimeError, AttributeError):
+            continue
+        if len(sym.arguments) == 3:
+            out.setdefault(str(sym.arguments[0]), []).append((sym.arguments[1], sym.arguments[2]))
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def _gap(a: Symbol, b: Symbol) -> str:

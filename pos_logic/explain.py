@@ -88,10 +88,18 @@ class Finding:
     detail: str | None
     derivations: list[Derivation]
     args: tuple[Symbol, ...] = ()
+    #: for a rule with `%@ cite_from: PRED`: the citations of the rules that derived its premise
+    cited: str | None = None
 
     @property
     def rule_ids(self) -> list[str]:
         return sorted({d.rule.annotations.get("id", "") for d in self.derivations})
+
+    @property
+    def cite(self) -> str:
+        """The provision: the citation resolved for a `%@ cite_from:` rule (check.py), else the
+        rule's own `cite`."""
+        return self.cited or self.derivations[0].rule.annotations.get("cite", "")
 
     @property
     def reason(self) -> str:
@@ -103,7 +111,7 @@ class Finding:
     def to_json(self) -> dict:
         first = self.derivations[0].rule.annotations
         out = {"kind": self.kind, "agreement": self.agreement_title, "finding": self.label,
-               "key": list(self.key), "rules": self.rule_ids, "cite": first.get("cite", ""),
+               "key": list(self.key), "rules": self.rule_ids, "cite": self.cite,
                "says": self.derivations[0].says, "reason": self.reason,
                "derivations": [d.to_json() for d in self.derivations]}
         if self.detail:
@@ -113,7 +121,7 @@ class Finding:
         return out
 
 
-def _means(policy: Policy) -> dict[str, tuple[str, str]]:
+def phrases(policy: Policy) -> dict[str, tuple[str, str]]:
     """Each helper predicate's `%@ means:` / `%@ means_not:` phrases (once per policy)."""
     if "means" not in policy.memo:
         means: dict[str, tuple[str, str]] = {}
@@ -176,10 +184,11 @@ class _Explainer:
         for firing in run.global_firings:
             self.globals.setdefault(firing.head, firing)
         self.titles = {e.id: e.title for e in run.case.entities()}
-        self.means = _means(policy)
+        self.means = phrases(policy)
         self.internal = _internal(policy)
         self.memo: dict[Symbol, Derivation] = {}
         self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
+        self.index: dict[tuple, list[Symbol]] | None = None
 
     def findings(self) -> list[Finding]:
         out = []
@@ -287,8 +296,22 @@ class _Explainer:
         return Premise("fact", atom_text(sym), atom=atom_text(sym))
 
     def matches(self, pattern):
-        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for."""
-        for sym in [*self.derived, *self.facts]:
+        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for.
+        Looked up by name, arity and first argument: scanning every atom for every premise made
+        a case of many agreements quadratic (500 agreements took minutes)."""
+        if self.index is None:
+            self.index = {}
+            for sym in [*self.derived, *self.facts]:
+                if sym.type is SymbolType.Function:
+                    self.index.setdefault((sym.name, len(sym.arguments), None), []).append(sym)
+                    if sym.arguments:
+                        self.index.setdefault((sym.name, len(sym.arguments), sym.arguments[0]), []).append(sym)
+        if pattern.ast_type is ASTType.Function:
+            first = term_symbol(pattern.arguments[0]) if pattern.arguments else None
+            candidates = self.index.get((pattern.name, len(pattern.arguments), first), [])
+        else:
+            candidates = [*self.derived, *self.facts]
+        for sym in candidates:
             if unifies(pattern, sym):
                 yield sym
 

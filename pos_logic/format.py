@@ -571,11 +571,11 @@ def format_file(path: str | Path, check: bool = False) -> bool:
     if formatted == text:
         return False
     if not check:
-        _write_atomically(path, formatted)
+        write_atomically(path, formatted)
     return True
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     # A new file renamed over the old one: an interrupted run never leaves half a case file.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

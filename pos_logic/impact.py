@@ -36,10 +36,17 @@ def using_policies(root: Path):
 @contextmanager
 def policies_at(rev: str, policies: Path):
     """The policies folder as it was at a git revision, in a temporary folder."""
-    repo = policies.parent
-    rel = policies.name
+    policies = policies.resolve()
+    found = subprocess.run(["git", "-C", str(policies), "rev-parse", "--show-toplevel"],
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        raise PosError(f"the policies in use ({policies}) are not in a git checkout, so there is no "
+                       f"revision {rev!r} to compare with: run pos diff inside the checkout, or "
+                       "name its policies with --policies")
     if rev.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
         raise PosError(f"--base {rev!r}: a git revision does not start with '-'")
+    repo = Path(found.stdout.strip()).resolve()
+    rel = policies.relative_to(repo).as_posix()
     try:
         data = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev, rel],
                               check=True, capture_output=True).stdout
@@ -52,15 +59,9 @@ def policies_at(rev: str, policies: Path):
         yield Path(tmp) / rel
 
 
-def _snapshot(paths) -> dict[str, dict]:
-    """Per case file: finding → (rule ids, reason), or the load error."""
+def _snapshot(cases) -> dict[str, dict]:
+    """Per case file: finding → (rule ids, reason)."""
     out: dict[str, dict] = {}
-    cases = []
-    for path in paths:
-        try:
-            cases.append(load_case(path))
-        except InputError as err:
-            out[str(path)] = {"error": err.diagnostics[0].headline()}
     for r in check_cases(cases, depth=1):
         out[r.case.file] = {f"{f.kind} {f.label}" + (f" ({f.agreement_title})" if len(r.case.agreements) > 1 else ""):
                             (tuple(f.rule_ids), f.reason) for f in r.findings}
@@ -74,26 +75,36 @@ class Change:
 
     @property
     def outcome_changes(self) -> bool:
-        return any(line.lstrip().startswith(("+", "-", "load")) for line in self.lines)
+        return any(line.lstrip().startswith(("+", "-")) for line in self.lines)
 
 
-def impact(base: str, case_paths, policies: Path | None = None) -> list[Change]:
+def load_all(case_paths) -> list:
+    """Every case, or an InputError: a diff that silently skips a case it could not load (or a
+    path that does not exist) would report "no change" for what it never checked."""
+    cases, problems = [], []
+    for path in expand(case_paths):
+        try:
+            cases.append(load_case(path))
+        except InputError as err:
+            problems.extend(err.diagnostics)
+    if problems:
+        raise InputError(problems)
+    return cases
+
+
+def impact(base: str, case_paths, policies: Path | None = None) -> tuple[list[Change], int]:
+    """The cases whose findings or explanations change between REV and the working tree, and
+    how many cases were compared."""
     policies = policies or policies_root()
-    paths = expand(case_paths)
+    cases = load_all(case_paths)
     with policies_at(base, policies) as old_root, using_policies(old_root):
-        before = _snapshot(paths)
+        before = _snapshot(cases)
     with using_policies(policies):
-        after = _snapshot(paths)
+        after = _snapshot(cases)
     changes = []
     for file in sorted(set(before) | set(after)):
         old, new = before.get(file, {}), after.get(file, {})
         lines = []
-        if "error" in old or "error" in new:
-            if old.get("error") != new.get("error"):
-                lines.append(f"  load: {old.get('error', 'ok')} → {new.get('error', 'ok')}")
-            if lines:
-                changes.append(Change(file, lines))
-            continue
         for key in sorted(set(old) | set(new)):
             if key not in new:
                 lines.append(f"  - {key}  [{', '.join(old[key][0])}]")
@@ -108,7 +119,7 @@ def impact(base: str, case_paths, policies: Path | None = None) -> list[Change]:
                     lines.append(f"      now: {new[key][1]}")
         if lines:
             changes.append(Change(file, lines))
-    return changes
+    return changes, len(cases)
 
 
 def report(base: str, changes: list[Change], checked: int) -> str:

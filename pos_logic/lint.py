@@ -51,7 +51,7 @@ from .schema import Schema, load_schema
 
 #: every key a `%@` annotation may have
 KNOWN_KEYS = ("id", "cite", "says", "reading", "cure", "means", "means_not", "param", "setting",
-              "values", "internal")
+              "values", "internal", "cite_from")
 #: the arguments of each finding (docs/policies.md, "Findings")
 FINDING_ARITY = {"violation": 2, "approval": 2, "document": 3, "language": 2, "procurement": 2,
                  "obligation": 2, "advisory": 2, "note": 2, "met": 2, "value": 3}

@@ -8,10 +8,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .model import Case
-from .parse import one_newline, parse_text, read_case_file
+from .parse import decode_case, one_newline, parse_text, read_case_file
 from .schema import check
 
 
@@ -20,8 +21,14 @@ def load_case_text(text: str, filename: str) -> Case:
     return check(parse_text(text, filename), filename, text)
 
 
+STDIN = "<stdin>"
+
+
 def load_case(path: str | Path) -> Case:
-    """A `.json` file is a case in its JSON form (`casejson`); any other file is case text."""
+    """A case file; `-` reads standard input (named <stdin> in messages); a `.json` file is a
+    case in its JSON form (`casejson`); any other file is case text."""
+    if str(path) == "-":
+        return load_case_text(decode_case(sys.stdin.buffer.read(), STDIN), STDIN)
     text = read_case_file(path)
     if str(path).endswith(".json"):
         from .casejson import load_case_json  # the JSON form imports this module's stages

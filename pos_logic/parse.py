@@ -67,6 +67,11 @@ def read_case_file(path: str | Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError([Diagnostic(str(path), 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    return decode_case(data, str(path))
+
+
+def decode_case(data: bytes, path: str) -> str:
+    """Case-file bytes as text; bytes that are not UTF-8 are an input error at their spot."""
     try:
         return data.decode("utf-8-sig")  # a BOM (as Notepad writes) is not part of the text
     except UnicodeDecodeError as exc:
@@ -75,7 +80,7 @@ def read_case_file(path: str | Path) -> str:
         line_start = before[before.rfind(b"\n") + 1:]
         column = len(line_start.decode("utf-8", errors="replace")) + 1  # characters, not bytes
         raise InputError([Diagnostic(
-            str(path), line, column,
+            path, line, column,
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")]) from None
 
 

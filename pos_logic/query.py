@@ -3,6 +3,7 @@ why a case does not derive it: the one reading of such a query for the CLI and t
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from . import render
@@ -10,7 +11,9 @@ from .check import CaseResult
 from .engine import run_cases
 from .errors import PosError
 from .model import FINDING_KINDS, Case
-from .policy import load_policy
+from .explain import phrases
+from .policy import Policy, load_policy
+from .schema import load_schema
 from .whynot import why_not
 
 
@@ -31,9 +34,28 @@ def why_not_text(case: Case, result: CaseResult, query: str, settings: dict[str,
     if done:
         return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
     policy = load_policy(case.jurisdiction)
+    known_words(key, policy, case)
     [run] = run_cases([case], policy, settings=settings)
     attempts = why_not(run, policy, kind, tuple(key), {f.head for f in run.firings}, {f.symbol for f in run.facts})
-    return render.why_not(query, attempts)
+    return render.why_not(query, attempts, case, phrases(policy))
+
+
+def known_words(key: list[str], policy: Policy, case: Case) -> None:
+    """Every name in a query must occur in the policy, its schema or the case: `approval dfx`
+    is a typo to point out, with the names it may have meant, not a finding 'not derived'."""
+    schema = load_schema(policy.jurisdiction)
+    texts = [r.text for r in policy.rules] + [case.text]
+    found = [w for t in texts for pair in re.findall(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)', t) for w in pair if w]
+    found += list(schema.forms) + [v for b in schema.blocks.values() for a in b.attributes.values()
+                                   for f in a.fields for v in f.values]
+    vocabulary = {w.lower(): w for w in found}
+    for word in (w.strip() for part in key for w in re.split(r"[(),]+", part) if w.strip()):
+        if word[0] in "$0123456789" or word.lower() in vocabulary:
+            continue
+        hints = [vocabulary[m] for m in difflib.get_close_matches(word.lower(), list(vocabulary), n=3, cutoff=0.6)]
+        raise QueryError(f"neither the {policy.jurisdiction} policies nor the case mention {word!r}, "
+                         "so nothing can derive this finding"
+                         + (f" (did you mean {' or '.join(map(repr, hints))}?)" if hints else ""))
 
 
 def words(query: str) -> list[str]:

@@ -437,7 +437,8 @@ class _Checker:
             else:
                 hint = closest(inner.name, spec.names())
                 hinted.add(hint)
-                self.fail(inner.name_span, f"unknown attribute '{inner.name}' in {spec.name}", hint)
+                self.fail(inner.name_span, f"unknown attribute '{inner.name}' in {spec.name}", hint,
+                          expected=spec.names())
         for name, aspec in spec.attributes.items():
             if aspec.required and name not in attributes and name not in hinted:
                 self.fail(st.name_span, f"{spec.name} {_quoted(label)}has no '{name}' "

@@ -14,6 +14,7 @@ contract "C" {{
     term 2024-01-01 to 2024-12-31
     compensation {amount}
     on_file [{on_file}]
+    approved [board]
 }}
 '''
 
@@ -75,7 +76,7 @@ def test_check_exits_2_on_a_broken_policy(testland, tmp_path):
 
 
 def test_json_output_carries_findings_and_derivations(testland, tmp_path):
-    result = _run("check", "--format", "json", _write(tmp_path))
+    result = _run("check", "--format", "json", "--derivations", _write(tmp_path))
     doc = json.loads(result.output)
     [case] = doc["cases"]
     [f1] = [f for f in case["findings"] if f["kind"] == "document"]

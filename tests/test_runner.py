@@ -79,10 +79,10 @@ def test_coverage_reports_both_sides_of_a_threshold(testland, tmp_path):
     _case(tmp_path, "a.pos", "$25,000.01")
     one_side = _run("test", "--coverage", str(tmp_path)).output
     assert "total > P: true only" not in one_side  # the text names the comparison as written
-    assert "T > P: true only" in one_side
+    assert "T > P with f1_threshold $25,000.00 (since 2000-01-01): true only" in one_side
     _case(tmp_path, "b.pos", "$25,000.00")
     both = _run("test", "--coverage", str(tmp_path))
-    assert "T > P: both sides" in both.output
+    assert "T > P with f1_threshold $25,000.00 (since 2000-01-01): both sides" in both.output
     assert "nearest true:  total $25,000.01 vs f1 threshold $25,000.00" in both.output
     assert "nearest false: total $25,000.00 vs f1 threshold $25,000.00" in both.output
     assert "pinned to the cent" in both.output

@@ -75,8 +75,11 @@ def test_diff_lists_the_cases_a_threshold_edit_moves(testland, tmp_path, monkeyp
 
 
 def test_why_not_takes_a_finding_whose_argument_has_spaces(testland, tmp_path):
-    out = _why_not(tmp_path, " compensation $1.00", 'violation missing_document("F 1")')
+    # the quoted name is one argument: known names are explained, an unknown one is named whole
+    out = _why_not(tmp_path, " compensation $1.00", 'violation missing_document("F-1")')
     assert "POS-FILE-01" in out and "no rule derives" not in out
+    out = _why_not(tmp_path, " compensation $1.00", 'violation missing_document("F 1")')
+    assert "mention 'F 1'" in out and "did you mean 'F-1'" in out
 
 
 def test_why_not_names_the_arguments_a_rule_does_hold_for(testland, tmp_path):

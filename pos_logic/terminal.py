@@ -1,0 +1,82 @@
+"""What only a terminal gets: colour, lines wrapped to its width, and a progress bar on runs that
+take more than a second. Output to a pipe or a file stays the deterministic plain text of
+render.py. rich decides what a terminal is and honours NO_COLOR (no colour) and FORCE_COLOR
+(colour and wrapping even through a pipe); COLUMNS sets the width.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from contextlib import contextmanager
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+#: a line's style, by how it starts once stripped
+_STYLES = (("✗", "bold red"), ("?", "yellow"), ("!", "yellow"), ("VIOLATIONS FOUND", "bold red"),
+           ("no violations among", "yellow"), ("no violations", "green"), ("FAIL", "bold red"),
+           ("pass", "green"), ("ERROR", "bold red"), ("expectation not met", "red"), ("policies:", "dim"))
+#: marks after which a wrapped line's continuation is indented two more columns
+_MARKS = ("✗ ", "• ", "! ", "= ", "? ")
+
+
+def _style(line: str) -> str:
+    stripped = line.lstrip()
+    if line and not line.startswith(" ") and not stripped.startswith(("FAIL", "pass", "ERROR", "policies:")):
+        return "bold"  # a case's first line
+    if line.startswith("    ") and stripped and stripped[0].isupper() and len(line) - len(stripped) == 4 \
+            and " " not in stripped.strip():
+        return "bold"  # a kind heading: Violations, Approvals
+    return next((s for start, s in _STYLES if stripped.startswith(start)), "")
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """A line folded to the width, continuations indented under its text; a word is cut only
+    when it is wider than the terminal by itself."""
+    if len(line) <= width:
+        return [line]
+    indent = len(line) - len(line.lstrip())
+    more = 2 if line.lstrip().startswith(_MARKS) else 0
+    return textwrap.wrap(line, width, subsequent_indent=" " * (indent + more), break_long_words=True,
+                         break_on_hyphens=False) or [line]
+
+
+def echo(text: str) -> None:
+    """Print a report: as is to a pipe or file; coloured and wrapped on a terminal."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        click.echo(text, nl=False)
+        return
+    for line in text.splitlines():
+        style = _style(line)
+        for row in wrap(line, console.width):
+            console.print(Text(row, style=style), soft_wrap=True)
+
+
+@contextmanager
+def progress(total: int, label: str):
+    """A callback to call once per step; a bar appears on standard error only if the run is
+    still going after a second, and only on a terminal."""
+    console = Console(stderr=True)
+    start = time.monotonic()
+    state = {"done": 0, "bar": None, "task": None}
+
+    def step() -> None:
+        state["done"] += 1
+        if state["bar"] is None:
+            if not console.is_terminal or time.monotonic() - start < 1.0:
+                return
+            bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=console, transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task(label, total=total)
+        state["bar"].update(state["task"], completed=state["done"])
+
+    try:
+        yield step
+    finally:
+        if state["bar"] is not None:
+            state["bar"].stop()
