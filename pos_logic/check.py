@@ -13,6 +13,7 @@ from .engine import run_cases
 from .errors import Diagnostic, InputError, closest
 from .expect import Miss, compare
 from .explain import Finding, findings_of
+from .limits import bounded
 from .load import load_case
 from .model import Case
 from .policy import Policy, load_policy
@@ -54,6 +55,10 @@ class CaseResult:
         return [f for f in self.findings if f.kind == "violation"]
 
 
+#: case files one run reads at most (a folder given by mistake, like /, must not run for hours)
+MAX_CASE_FILES = 20_000
+
+
 def expand(paths) -> list[Path]:
     """Files as given, folders as every *.pos below them, in sorted order. A folder without
     cases is an input error: a check pointed at the wrong place must not pass."""
@@ -66,6 +71,9 @@ def expand(paths) -> list[Path]:
             out.extend(found)
         else:
             out.append(p)
+        if len(out) > MAX_CASE_FILES:
+            raise InputError([Diagnostic(str(p), 1, 1, f"more than {MAX_CASE_FILES:,} case files in one run: "
+                                                       "check the folders one at a time")])
     return out
 
 
@@ -106,15 +114,17 @@ def check_cases(cases: list[Case], depth: int | None = None,
         problems = [p for i in indexes for p in check_settings(cases[i], policy, settings)]
         if problems:
             raise InputError(list(dict.fromkeys(problems)))
-        runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth,
-                         together=together)
-        for i, run in zip(indexes, runs):
-            findings = cite_requirements(findings_of(run, policy, depth))
-            in_force = readings(run.case, policy, settings)
-            results[i] = CaseResult(run.case, findings, compare(run.case, findings), in_force,
-                                    unstated(run.case, findings, in_force))
-            if step:
-                step()
+        more = f" and {len(indexes) - 1} more case(s)" if len(indexes) > 1 else ""
+        with bounded(f"checking {cases[indexes[0]].file}{more}"):
+            runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth,
+                             together=together)
+            for i, run in zip(indexes, runs):
+                findings = cite_requirements(findings_of(run, policy, depth))
+                in_force = readings(run.case, policy, settings)
+                results[i] = CaseResult(run.case, findings, compare(run.case, findings), in_force,
+                                        unstated(run.case, findings, in_force))
+                if step:
+                    step()
     return results  # type: ignore[return-value]
 
 

@@ -1,7 +1,8 @@
 """The `pos` command: thin; parses options, calls the library, maps errors to exit codes.
 
 Exit codes: 0 no violations, 1 violations found (or a pinned expectation failed), 2 bad input
-or a policy error.
+or a policy error, 3 no violations among what the case states but requirements whose status it
+leaves unknown (a check that is not an all-clear).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import sys
 
 import click
 
-from . import render, resources
+from . import limits, render, resources
 from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .facts import from_case
 from .load import load_case
+from .policy import load_policy
 from .query import why_not_text
 from .resources import POLICIES_ENV, choose_policies
 
@@ -42,7 +44,11 @@ _POLICIES = click.option(
 @click.option("--policies", type=click.Path(exists=True, file_okay=False), envvar=POLICIES_ENV,
               expose_value=False, is_eager=True, callback=_use_policies,
               help="Policy folder to use (also $POS_POLICIES; default: the project's, else the bundled ones).")
-def main() -> None:
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help=f"Stop with exit 2 after this long (default {limits.DEFAULT_SECONDS} s, or ${limits.TIME_ENV}).")
+@click.option("--memory-limit", type=click.IntRange(min=64), metavar="MB",
+              help=f"Stop with exit 2 past this much memory (default {limits.DEFAULT_MEGABYTES} MB, or ${limits.MEMORY_ENV}).")
+def main(time_limit, memory_limit) -> None:
     """pos-logic: what the law requires of a purchase-of-service contract, and why.
 
     \b
@@ -50,6 +56,7 @@ def main() -> None:
       pos check cases/examples/acme-counseling.pos
       pos explain cases/examples/acme-counseling.pos "document PCS-D"
     """
+    click.get_current_context().call_on_close(limits.install(time_limit, memory_limit))
 
 
 def _default_cases(paths) -> list[str]:
@@ -100,6 +107,8 @@ def check(files, settings, strict, fmt, derivations):
 
     \b
     Exit 0: no violations. 1: violations found, or an expect block not met. 2: bad input.
+    3: no violations found, but the case does not state what is on file or approved, so
+    requirements are unknown (list them, or use --strict).
     Example:
       pos check cases/examples/acme-counseling.pos
       pos check --strict cases/examples/acme-counseling.pos
@@ -132,7 +141,9 @@ def check(files, settings, strict, fmt, derivations):
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
-    sys.exit(1 if any(r.violations or r.misses for r in results) else 0)
+    if any(r.violations or r.misses for r in results):
+        sys.exit(1)
+    sys.exit(3 if any(r.unstated for r in results) else 0)  # not checked is not an all-clear
 
 
 @main.command()
@@ -202,6 +213,7 @@ def facts(file, settings):
     choose_policies(None, [file])
     try:
         case = load_case(file)
+        load_policy(case.jurisdiction)  # the facts are for these rules: a folder that could run code is refused here too
     except PosError as err:
         _fail(err)
     for fact in from_case(case, _settings(settings)):

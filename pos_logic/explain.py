@@ -188,6 +188,7 @@ class _Explainer:
         self.internal = _internal(policy)
         self.memo: dict[Symbol, Derivation] = {}
         self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
+        self.index: dict[tuple, list[Symbol]] | None = None
 
     def findings(self) -> list[Finding]:
         out = []
@@ -295,8 +296,22 @@ class _Explainer:
         return Premise("fact", atom_text(sym), atom=atom_text(sym))
 
     def matches(self, pattern):
-        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for."""
-        for sym in [*self.derived, *self.facts]:
+        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for.
+        Looked up by name, arity and first argument: scanning every atom for every premise made
+        a case of many agreements quadratic (500 agreements took minutes)."""
+        if self.index is None:
+            self.index = {}
+            for sym in [*self.derived, *self.facts]:
+                if sym.type is SymbolType.Function:
+                    self.index.setdefault((sym.name, len(sym.arguments), None), []).append(sym)
+                    if sym.arguments:
+                        self.index.setdefault((sym.name, len(sym.arguments), sym.arguments[0]), []).append(sym)
+        if pattern.ast_type is ASTType.Function:
+            first = term_symbol(pattern.arguments[0]) if pattern.arguments else None
+            candidates = self.index.get((pattern.name, len(pattern.arguments), first), [])
+        else:
+            candidates = [*self.derived, *self.facts]
+        for sym in candidates:
             if unifies(pattern, sym):
                 yield sym
 

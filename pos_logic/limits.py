@@ -29,18 +29,25 @@ class LimitError(PosError):
     """A check went past its memory limit."""
 
 
-def install(seconds: float | None = None, megabytes: int | None = None) -> None:
-    """Cap this process: memory now, time from now (a command line calls this once)."""
+def install(seconds: float | None = None, megabytes: int | None = None):
+    """Cap this process, memory now and time from now, until the returned function is called
+    (a command calls it when it ends)."""
     seconds = seconds or float(os.environ.get(TIME_ENV) or DEFAULT_SECONDS)
     megabytes = megabytes or int(os.environ.get(MEMORY_ENV) or DEFAULT_MEGABYTES)
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    soft, hard = before
     wanted = megabytes * 2**20
-    if hard == resource.RLIM_INFINITY or wanted < hard:
-        if soft == resource.RLIM_INFINITY or wanted < soft:
-            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    if (hard == resource.RLIM_INFINITY or wanted < hard) and (soft == resource.RLIM_INFINITY or wanted < soft):
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
     watchdog = threading.Timer(seconds, _out_of_time, args=(seconds,))
     watchdog.daemon = True
     watchdog.start()
+
+    def lift() -> None:
+        watchdog.cancel()
+        resource.setrlimit(resource.RLIMIT_AS, before)
+
+    return lift
 
 
 def _out_of_time(seconds: float) -> None:

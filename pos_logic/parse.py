@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,8 +54,14 @@ def _parser() -> Lark:
 def read_case_file(path: str | Path) -> str:
     """The text of a case file; bytes that are not UTF-8 are an input error at their spot."""
     path = Path(path)
+    if str(path) == "-":
+        raise InputError([Diagnostic("-", 1, 1, "a case is read from a file, not from standard input: "
+                                                "save it as NAME.pos and give that")])
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise InputError([Diagnostic(str(path), 1, 1, "not a regular file: a case is a text file")])
+        if info.st_size > MAX_FILE_BYTES:
             raise InputError([Diagnostic(str(path), 1, 1, f"the file is larger than {MAX_FILE_BYTES:,} bytes, "
                                                           "the most a case file may hold: split it")])
         data = path.read_bytes()

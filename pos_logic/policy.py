@@ -29,7 +29,8 @@ from clingo.ast import ASTType
 
 from .errors import Diagnostic, InputError
 from .model import FINDING_KINDS
-from .policy_guard import foreign_statements, negative_loops, read_policy_text, refused_directives
+from .policy_guard import (external_calls, foreign_statements, negative_loops, outside_files, read_policy_text,
+                           refused_directives)
 from .resources import policies_root
 from .portfolio import PEER_ARITY
 from .schema import load_schema
@@ -127,7 +128,9 @@ def load_policy(jurisdiction: str, root: Path | None = None) -> Policy:
 def _load_policy(jurisdiction: str, root: Path) -> Policy:
     schema = load_schema(jurisdiction, root)
     files = policy_files(jurisdiction, root)
-    errors: list[Diagnostic] = []
+    errors: list[Diagnostic] = outside_files(root, files)
+    if errors:
+        raise InputError(errors)
     parsed: list[tuple[Path, ast.AST, list[str]]] = []
     for path in files:
         text = read_policy_text(path)
@@ -202,7 +205,7 @@ def parse_file(path: Path, text: str, errors: list[Diagnostic]) -> list[ast.AST]
         for message in messages or ["syntax error"]:
             errors.append(clingo_diagnostic(message, str(path)))
         return []
-    foreign = foreign_statements(path, nodes)
+    foreign = foreign_statements(path, nodes) + external_calls(path, nodes)
     if foreign:
         errors.extend(foreign)
         return []

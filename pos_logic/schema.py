@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, InputError, Span, closest, with_sources
 from .model import FINDING_KINDS, Attribute, Case, Entity, Expectation
+from .policy_guard import outside_files
 from .resources import policies_root
 from .syntax import Statement, Value
 
@@ -119,6 +120,9 @@ def _load_schema(jurisdiction: str, root: Path) -> Schema:
     folder = root / jurisdiction
     main = folder / "schema.toml"
     paths = [main] + sorted(p for p in folder.glob("*.toml") if p != main)
+    outside = outside_files(root, [p for p in paths if p.exists()])
+    if outside:
+        raise InputError(outside)
     parts, errors = [], []
     for path in paths:
         try:

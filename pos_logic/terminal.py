@@ -34,12 +34,13 @@ def _style(line: str) -> str:
 
 
 def wrap(line: str, width: int) -> list[str]:
-    """A line folded to the width, continuations indented under its text (never cut mid-word)."""
+    """A line folded to the width, continuations indented under its text; a word is cut only
+    when it is wider than the terminal by itself."""
     if len(line) <= width:
         return [line]
     indent = len(line) - len(line.lstrip())
     more = 2 if line.lstrip().startswith(_MARKS) else 0
-    return textwrap.wrap(line, width, subsequent_indent=" " * (indent + more), break_long_words=False,
+    return textwrap.wrap(line, width, subsequent_indent=" " * (indent + more), break_long_words=True,
                          break_on_hyphens=False) or [line]
 
 

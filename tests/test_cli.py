@@ -14,6 +14,7 @@ contract "C" {{
     term 2024-01-01 to 2024-12-31
     compensation {amount}
     on_file [{on_file}]
+    approved [board]
 }}
 '''
 

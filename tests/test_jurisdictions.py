@@ -156,7 +156,7 @@ def test_a_connecticut_case_explains_which_part_ii_applies_and_why(tmp_path):
     path = tmp_path / "ct.pos"
     path.write_text(CONNECTICUT.format(**FACTS))
     checked = CliRunner().invoke(main, ["check", str(path)])
-    assert checked.exit_code == 0, checked.output
+    assert checked.exit_code == 3, checked.output  # no violations; on_file not stated
     assert "C.G.S. § 4-70b(c)" in checked.output and "OPM POS page, H. Standard Part 2" in checked.output
     explained = CliRunner().invoke(main, ["explain", str(path), "value part_ii_effective"])
     assert explained.exit_code == 0, explained.output

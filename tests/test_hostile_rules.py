@@ -1,0 +1,104 @@
+"""Hostile rule folders and runaway policies (issue 13): a shared policy folder cannot run code or
+read files outside itself, whichever command loads it; a policy that grounds without end stops at
+a limit; a policy with no answer or several is an error naming its rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pos_logic.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = 'jurisdiction testland\ncontract "C" {\n term 2024-01-01 to 2024-12-31\n compensation $5.00\n}\n'
+
+#: each payload would write MARKER if clingo ran it
+PAYLOADS = {
+    "#script": ('#script (python)\nimport pathlib\npathlib.Path("{marker}").write_text("ran")\n#end.\n', "#script"),
+    "@-term": ('#script (python)\nimport pathlib\ndef go():\n    pathlib.Path("{marker}").write_text("ran")\n'
+               '    return 1\n#end.\n', "#script"),
+    "@-term alone": ('ran(@go()) :- agreement(_).\n', "'@go': a policy must not call code"),
+    "#include outside": ('#include "{outside}".\n', "#include"),
+    "#include after a comment": ('%* x *% #include "{outside}".\n', "#include"),
+    "#external": ("#external ran(1).\n", "#external"),
+    "#const": ("#const n = 3.\n", "#const"),
+}
+COMMANDS = [("check", "{case}"), ("explain", "{case}"), ("test", "{case}"), ("rules", "testland"),
+            ("lint", "{policies}"), ("facts", "{case}")]
+
+
+def _hostile(testland: Path, tmp_path: Path, payload: str) -> Path:
+    marker = tmp_path / "MARKER"
+    outside = tmp_path / "outside.lp"
+    outside.write_text(f'#script (python)\nimport pathlib\npathlib.Path("{marker}").write_text("ran")\n#end.\n')
+    (testland / "testland" / "payload.lp").write_text(payload.format(marker=marker, outside=outside))
+    return marker
+
+
+@pytest.mark.parametrize("name", sorted(PAYLOADS))
+@pytest.mark.parametrize("command, target", COMMANDS)
+def test_a_rule_folder_cannot_run_code_under_any_command(testland, tmp_path, name, command, target):
+    text, fragment = PAYLOADS[name]
+    marker = _hostile(testland, tmp_path, text)
+    case = tmp_path / "c.pos"
+    case.write_text(CASE)
+    args = ["--policies", str(testland), command, target.format(case=case, policies=testland)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == (1 if command == "lint" else 2), result.output  # lint: a finding
+    assert fragment in result.output
+    assert not marker.exists()
+
+
+def test_a_schema_that_is_a_link_outside_the_folder_is_refused(testland, tmp_path):
+    elsewhere = tmp_path / "elsewhere.toml"
+    schema = testland / "testland" / "schema.toml"
+    elsewhere.write_text(schema.read_text())
+    schema.unlink()
+    schema.symlink_to(elsewhere)
+    case = tmp_path / "c.pos"
+    case.write_text(CASE)
+    for args in (["check", str(case)], ["facts", str(case)], ["rules", "testland"]):
+        result = CliRunner().invoke(main, ["--policies", str(testland), *args])
+        assert result.exit_code == 2 and "outside the policy folder" in result.output, (args, result.output)
+
+
+def test_a_rule_that_contradicts_itself_is_named(testland, tmp_path):
+    (testland / "testland" / "liar.lp").write_text(
+        "%@ means: the contract is odd\nodd(A) :- agreement(A), not odd(A).\n")
+    case = tmp_path / "c.pos"
+    case.write_text(CASE)
+    result = CliRunner().invoke(main, ["--policies", str(testland), "check", str(case)])
+    assert result.exit_code == 2 and "odd (policies/testland/liar.lp:2:1)" in result.output
+    assert "no violations" not in result.output
+
+
+def test_a_rule_set_that_cannot_decide_a_case_is_an_error_not_a_pass(testland, tmp_path):
+    (testland / "testland" / "either.lp").write_text(
+        "%@ means: one way\nleft(A) :- agreement(A), not right(A).\n"
+        "%@ means: the other way\nright(A) :- agreement(A), not left(A).\n")
+    case = tmp_path / "c.pos"
+    case.write_text(CASE)
+    result = CliRunner().invoke(main, ["--policies", str(testland), "check", str(case)])
+    assert result.exit_code == 2 and "several" in result.output, result.output
+    assert "left (policies/testland/either.lp:2:1)" in result.output and "right (" in result.output
+    assert "no violations" not in result.output
+
+
+EXPLODING = "%@ means: a grid\ngrid(A, X, Y, Z) :- agreement(A), X = 1..3000, Y = 1..3000, Z = 1..3000.\n"
+
+
+@pytest.mark.parametrize("limit, fragment", [(["--time-limit", "3"], "time limit of 3 s"),
+                                             (["--memory-limit", "400"], "memory limit")])
+def test_a_policy_that_explodes_in_grounding_stops_at_the_limit(testland, tmp_path, limit, fragment):
+    (testland / "testland" / "grid.lp").write_text(EXPLODING)
+    case = tmp_path / "boom.pos"
+    case.write_text(CASE)
+    proc = subprocess.run([sys.executable, "-m", "pos_logic", "--policies", str(testland), *limit,
+                           "check", str(case)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert fragment in proc.stderr and "boom.pos" in proc.stderr and "Traceback" not in proc.stderr
