@@ -9,7 +9,7 @@ and of generated ones (the MUTATIONS below). Each input is written to a file and
 `load_case` and `check_cases` (in batches, in a worker process that is killed and restarted when
 it hangs); every `--cli-every`-th input also goes through `python -m pos_logic check FILE`, whose
 exit code must agree with what the library said (2 for an input error, 1 for violations or an
-unmet expectation, 0 otherwise) and whose stderr must hold no traceback.
+unmet expectation, 3 for requirements whose status the case leaves unstated, 0 otherwise) and whose stderr must hold no traceback.
 
 It prints inputs tried, tracebacks (unique by the innermost pos_logic frame), wrong exit codes,
 hangs and peak memory, and exits 1 if it found any traceback, wrong exit or hang. With --save,
@@ -259,7 +259,7 @@ def _where(exc: BaseException) -> str:
 
 
 def _library(paths: list[str]) -> list[tuple[str, str]]:
-    """Per input: ("input-error" | "violations" | "clean" | "traceback", detail)."""
+    """Per input: ("input-error" | "violations" | "unstated" | "clean" | "traceback", detail)."""
     from pos_logic.check import check_cases
     from pos_logic.errors import PosError
     from pos_logic.load import load_case
@@ -287,7 +287,8 @@ def _library(paths: list[str]) -> list[tuple[str, str]]:
                 out[group[0][0]] = ("traceback", _where(exc))
             continue
         for (k, _), result in zip(group, results):
-            out[k] = ("violations" if result.violations or result.misses else "clean", "")
+            out[k] = ("violations" if result.violations or result.misses else
+                      "unstated" if result.unstated else "clean", "")
         if len(group) > 1:
             break
     return [o or ("traceback", "unclassified") for o in out]
@@ -342,7 +343,7 @@ def cli_verdict(path: str, timeout: float) -> tuple[int | None, str]:
     return proc.returncode, proc.stderr
 
 
-EXIT = {"input-error": 2, "violations": 1, "clean": 0}
+EXIT = {"input-error": 2, "violations": 1, "unstated": 3, "clean": 0}
 
 
 def main(argv=None) -> int:

@@ -17,6 +17,7 @@ from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .facts import from_case
 from .load import load_case
+from .policy import load_policy
 from .query import why_not_text
 from .resources import POLICIES_ENV, choose_policies
 
@@ -212,6 +213,7 @@ def facts(file, settings):
     choose_policies(None, [file])
     try:
         case = load_case(file)
+        load_policy(case.jurisdiction)  # the facts are for these rules: a folder that could run code is refused here too
     except PosError as err:
         _fail(err)
     for fact in from_case(case, _settings(settings)):

@@ -16,7 +16,7 @@ from clingo import Symbol
 
 from .engine import CaseRun, Firing
 from .facts import Fact
-from .ground import unifies
+from .ground import term_symbol, unifies
 from .policy import Policy, Rule
 
 
@@ -30,7 +30,7 @@ class Trace:
         self.derived: dict[Symbol, list[Firing]] = {}
         for firing in run.firings:
             self.derived.setdefault(firing.head, []).append(firing)
-        self._by_predicate: dict[tuple[str, int], list[Symbol]] | None = None
+        self._by_predicate: dict[tuple, list[Symbol]] | None = None
         #: derivations built so far, by atom: the shared graph explanations are read from
         self.derivations: dict = {}
 
@@ -44,12 +44,17 @@ class Trace:
         return sym in self.derived or sym in self.facts or str(sym) in self.policy.global_rules
 
     def matches(self, pattern) -> Iterator[Symbol]:
-        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for."""
+        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for.
+        Looked up by name, arity and, when it is ground, the first argument: scanning every atom
+        of a predicate for every premise made a case of many agreements quadratic."""
         if self._by_predicate is None:
             self._by_predicate = {}
             for sym in [*self.derived, *self.facts]:
-                self._by_predicate.setdefault((sym.name, len(sym.arguments)), []).append(sym)
-        name = getattr(pattern, "name", None)
-        for sym in self._by_predicate.get((name, len(getattr(pattern, "arguments", ()))), []):
+                self._by_predicate.setdefault((sym.name, len(sym.arguments), None), []).append(sym)
+                if sym.arguments:
+                    self._by_predicate.setdefault((sym.name, len(sym.arguments), sym.arguments[0]), []).append(sym)
+        name, args = getattr(pattern, "name", None), getattr(pattern, "arguments", ())
+        first = term_symbol(args[0]) if args else None
+        for sym in self._by_predicate.get((name, len(args), first), []):
             if unifies(pattern, sym):
                 yield sym

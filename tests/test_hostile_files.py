@@ -35,7 +35,7 @@ def test_files_that_are_not_case_files_are_each_a_clear_error(tmp_path):
     loop.symlink_to(loop)
     (tmp_path / "empty").mkdir()
     for path, fragment in [(tmp_path / "missing.pos", "No such file"), (tmp_path / "empty", "no case files"),
-                           (fifo, "not a regular file"), (loop, "symbolic links"), ("-", "standard input")]:
+                           (fifo, "not a regular file"), (loop, "symbolic links"), ("-", "<stdin>:1:1")]:
         result = _run("check", path, input="case")
         assert result.exit_code == 2 and fragment in result.output, (path, result.output)
 

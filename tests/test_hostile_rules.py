@@ -29,7 +29,7 @@ PAYLOADS = {
     "#const": ("#const n = 3.\n", "#const"),
 }
 COMMANDS = [("check", "{case}"), ("explain", "{case}"), ("test", "{case}"), ("rules", "testland"),
-            ("lint", "{policies}")]
+            ("lint", "{policies}"), ("facts", "{case}")]
 
 
 def _hostile(testland: Path, tmp_path: Path, payload: str) -> Path:
@@ -49,7 +49,7 @@ def test_a_rule_folder_cannot_run_code_under_any_command(testland, tmp_path, nam
     case.write_text(CASE)
     args = ["--policies", str(testland), command, target.format(case=case, policies=testland)]
     result = CliRunner().invoke(main, args)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == (1 if command == "lint" else 2), result.output  # lint: a finding
     assert fragment in result.output
     assert not marker.exists()
 
@@ -74,6 +74,18 @@ def test_a_rule_that_contradicts_itself_is_named(testland, tmp_path):
     case.write_text(CASE)
     result = CliRunner().invoke(main, ["--policies", str(testland), "check", str(case)])
     assert result.exit_code == 2 and "odd (policies/testland/liar.lp:2:1)" in result.output
+    assert "no violations" not in result.output
+
+
+def test_a_rule_set_that_cannot_decide_a_case_is_an_error_not_a_pass(testland, tmp_path):
+    (testland / "testland" / "either.lp").write_text(
+        "%@ means: one way\nleft(A) :- agreement(A), not right(A).\n"
+        "%@ means: the other way\nright(A) :- agreement(A), not left(A).\n")
+    case = tmp_path / "c.pos"
+    case.write_text(CASE)
+    result = CliRunner().invoke(main, ["--policies", str(testland), "check", str(case)])
+    assert result.exit_code == 2 and "several" in result.output, result.output
+    assert "left (policies/testland/either.lp:2:1)" in result.output and "right (" in result.output
     assert "no violations" not in result.output
 
 
