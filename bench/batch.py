@@ -12,7 +12,7 @@ it has seen for the life of a process, and peak RSS can only be read per process
                  (not run unless named in --methods: its output is ~200 KB per case)
     check-d1     pos_logic.check.check_files(paths, depth=1): what the text checklist needs
     check-full   check_files(paths, depth=None): full derivations, what --format json needs
-    plain        load_case + pos_logic.engine.run_cases(explain=False): the case-threaded rules,
+    plain        load_case + pos_logic.engine.engine.run_cases(explain=False): the case-threaded rules,
                  no instrumentation, findings only
     clingo       load_case + from_case, then the plain clingo API on the case-threaded policy as
                  ASP text with every case's facts as text, one Control per chunk: the honest peer
@@ -80,7 +80,7 @@ def money_text(cents: int) -> str:
 
 def policy_amounts(jurisdiction: str = JURISDICTION) -> list[int]:
     """Every usd(M,D,C) literal in the policy files, in cents: the thresholds the rules use."""
-    from pos_logic.policy import policy_files
+    from pos_logic.policy.policy import policy_files
 
     found = set()
     for path in policy_files(jurisdiction):
@@ -91,7 +91,7 @@ def policy_amounts(jurisdiction: str = JURISDICTION) -> list[int]:
 
 def _policy_settings(jurisdiction: str) -> dict[str, tuple[str, ...]]:
     """The interpretive settings the policy declares (none if this version has no settings)."""
-    from pos_logic.policy import load_policy
+    from pos_logic.policy.policy import load_policy
 
     declared = getattr(load_policy(jurisdiction), "settings", None) or {}
     return {name: tuple(s.values) for name, s in sorted(declared.items())}
@@ -101,7 +101,7 @@ class CaseGenerator:
     """Writes random cases that pass the schema, driven by whatever the schema declares."""
 
     def __init__(self, seed: int, jurisdiction: str = JURISDICTION):
-        from pos_logic.schema import load_schema
+        from pos_logic.language.schema import load_schema
 
         self.rng = random.Random(seed)
         self.schema = load_schema(jurisdiction)
@@ -269,7 +269,7 @@ def _titles(case) -> dict[int, str]:
 
 def _finding_row(name: str, args, titles: dict[int, str]) -> tuple:
     from clingo import SymbolType
-    from pos_logic.explain import key_text
+    from pos_logic.explain.explain import key_text
 
     agreement, *rest = args
     title = titles.get(agreement.number, str(agreement)) if agreement.type is SymbolType.Number else str(agreement)
@@ -311,14 +311,14 @@ def differences(reference: dict, other: dict, limit: int = 10) -> list[str]:
 # -- the methods --------------------------------------------------------------------------------
 
 def load_all(paths):
-    from pos_logic.load import load_case
+    from pos_logic.language.load import load_case
 
     return [load_case(p) for p in paths]
 
 
 def _finding_shows(policy) -> str:
     """#show for every finding predicate the policy derives, with the case argument."""
-    from pos_logic.model import FINDING_KINDS
+    from pos_logic.language.model import FINDING_KINDS
 
     sigs = sorted({(r.head, r.arity + 1) for r in policy.rules if r.head in FINDING_KINDS})
     return " ".join(f"#show {name}/{n}." for name, n in sigs)
@@ -327,8 +327,8 @@ def _finding_shows(policy) -> str:
 def clingo_batch(cases, policy, chunk: int, stages: dict | None = None) -> dict[str, list]:
     """The honest peer: the case-threaded policy as ASP text, every case's facts as text."""
     import clingo
-    from pos_logic.facts import from_case
-    from pos_logic.policy import CASE_DOMAIN
+    from pos_logic.language.facts import from_case
+    from pos_logic.policy.policy import CASE_DOMAIN
 
     stages = {} if stages is None else stages
     # the same rules our engine grounds: the case rules threaded, and the case-independent
@@ -369,8 +369,8 @@ def clingo_batch(cases, policy, chunk: int, stages: dict | None = None) -> dict[
 def clingo_per_case(cases, policy, stages: dict | None = None) -> dict[str, list]:
     """The policy files as written plus one case's facts, one fresh Control per case."""
     import clingo
-    from pos_logic.facts import from_case
-    from pos_logic.model import FINDING_KINDS
+    from pos_logic.language.facts import from_case
+    from pos_logic.language.model import FINDING_KINDS
 
     stages = {} if stages is None else stages
     program = "\n".join(p.read_text("utf-8") for p in policy.files)
@@ -410,9 +410,9 @@ def run_method(method: str, paths: list[Path], chunk: int | None,
                jurisdiction: str = JURISDICTION) -> tuple[float, dict, dict]:
     """Seconds for the whole batch, findings rows, and sub-stage seconds, in this process."""
     import pos_logic.check as check
-    from pos_logic.engine import DEFAULT_CHUNK, run_cases
-    from pos_logic.load import load_case_text
-    from pos_logic.policy import load_policy
+    from pos_logic.engine.engine import DEFAULT_CHUNK, run_cases
+    from pos_logic.language.load import load_case_text
+    from pos_logic.policy.policy import load_policy
 
     if chunk is not None and chunk != DEFAULT_CHUNK:  # check_files has no chunk option
         check.run_cases = lambda cases, policy, **kw: run_cases(cases, policy, chunk=chunk, **kw)
@@ -434,12 +434,12 @@ def run_method(method: str, paths: list[Path], chunk: int | None,
 
 def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]:
     import pos_logic.check as check
-    from pos_logic.engine import run_cases
-    from pos_logic.explain import findings_of
-    from pos_logic.expect import compare
-    from pos_logic.facts import from_case
-    from pos_logic.parse import parse_text, read_case_file
-    from pos_logic.schema import check as schema_check
+    from pos_logic.engine.engine import run_cases
+    from pos_logic.explain.explain import findings_of
+    from pos_logic.tester.expect import compare
+    from pos_logic.language.facts import from_case
+    from pos_logic.language.parse import parse_text, read_case_file
+    from pos_logic.language.schema import check as schema_check
 
     if method in ("check-d1", "check-d1-2p", "check-full"):
         results, problems = check.check_files(paths, depth=None if method == "check-full" else 1,
@@ -549,7 +549,7 @@ def measure(method: str, folder: Path, listing: Path, work: Path, chunk: int | N
 
 def worker(args) -> None:
     import pos_logic
-    from pos_logic.engine import DEFAULT_CHUNK
+    from pos_logic.engine.engine import DEFAULT_CHUNK
 
     if args.worker == "generate":
         start = time.perf_counter()

@@ -62,7 +62,7 @@ class Inputs:
     """Every input from the seed alone: input i is the same on every run with the same seed."""
 
     def __init__(self, seed: int):
-        from pos_logic.schema import jurisdictions
+        from pos_logic.language.schema import jurisdictions
 
         self.seed = seed
         self.corpus = [p.read_bytes() for p in sorted(CASES.rglob("*.pos"))]
@@ -262,7 +262,7 @@ def _library(paths: list[str]) -> list[tuple[str, str]]:
     """Per input: ("input-error" | "violations" | "unstated" | "clean" | "traceback", detail)."""
     from pos_logic.check import check_cases
     from pos_logic.errors import PosError
-    from pos_logic.load import load_case
+    from pos_logic.language.load import load_case
 
     out: list[tuple[str, str] | None] = [None] * len(paths)
     loaded = []
@@ -296,9 +296,9 @@ def _library(paths: list[str]) -> list[tuple[str, str]]:
 
 def _warm() -> None:
     """Parser and policies loaded once here, so every forked worker starts with them."""
-    from pos_logic.load import load_case_text
-    from pos_logic.policy import load_policy
-    from pos_logic.schema import jurisdictions
+    from pos_logic.language.load import load_case_text
+    from pos_logic.policy.policy import load_policy
+    from pos_logic.language.schema import jurisdictions
 
     for j in jurisdictions():
         load_policy(j)

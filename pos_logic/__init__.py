@@ -1,23 +1,22 @@
 """pos-logic: a declarative policy-as-code checker for purchase-of-service contracts.
 
-The flow of one case, one module per stage:
+The flow of one case, one sub-package per stage, data flowing one way:
 
-    case.pos ──parse──▶ syntax.Statement ──schema.check──▶ model.Case
-                                                            │ facts.from_case
+    case.pos ──language.parse──▶ Statement ──language.schema.check──▶ language.model.Case
+                                                            │ language.facts.from_case
                                                             ▼
-    policies/*.lp ──policy.load_policy (clingo.ast:    clingo Symbols
-                    annotations, case threading,        │
-                    instrumentation)───────────────▶ engine.run_cases (one Control per chunk)
+    policies/*.lp ──policy.policy.load_policy (guarded,   clingo Symbols
+                    annotated, case-threaded,           │
+                    instrumented, cached)─────────▶ engine.engine.run_cases ─▶ engine.trace
                                                             ▼
-                                                  explain.findings_of: findings + derivations
+                                         explain.explain.findings_of: findings + derivations
                                                             ▼
-                                   expect.compare · render.text / render.as_json / render.tree
+                               tester.expect.compare · render.render (text, rich, JSON)
 
-`load` reads a case file end to end; `check` runs files through the whole flow; `cli` is the
-`pos` command. `ground` evaluates ground rule instances for `explain`, `whynot` (why a finding
-was not derived) and `coverage` (rules fired, both sides of every threshold). The policy
-editors' tools: `runner` (`pos test`), `lint`, `catalog` (`pos rules`), `impact` (`pos diff`),
-`format` (`pos fmt`).
+`check` is the facade that runs files through the whole flow; `cli` is the `pos` command over
+it and `web` the HTTP API over it. `explain.whynot` and `tester.coverage` read the same trace;
+`tester` holds `pos test` (runner), `pos diff` (impact) and the pytest plugin; `tools` the policy
+editors' lint, `pos fmt`, the rule catalog (`pos rules`) and the docs' examples.
 """
 
 __version__ = "0.1.0"

@@ -11,16 +11,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import run_cases
+from .engine.engine import run_cases
 from .errors import Diagnostic, InputError, closest
-from .expect import Miss, compare
-from .explain import Finding, findings_of
-from .limits import bounded
-from .load import load_case
-from .model import Case
-from .policy import Policy, load_policy
-from .portfolio import portfolio_parts
-from .schema import load_schema
+from .tester.expect import Miss, compare
+from .explain.explain import Finding, findings_of
+from .engine.limits import bounded
+from .language.load import load_case
+from .language.model import Case
+from .policy.policy import Policy, load_policy
+from .engine.portfolio import portfolio_parts
+from .language.schema import load_schema
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,16 @@ import sys
 
 import click
 
-from . import limits, render, resources
+from .engine import limits
+from .render import render
+from .policy import resources
 from .check import check_cases, check_files
 from .errors import InputError, PosError, sorted_diagnostics
-from .facts import from_case
-from .load import load_case
-from .policy import load_policy
-from .query import why_not_text
-from .resources import POLICIES_ENV, choose_policies
+from .language.facts import from_case
+from .language.load import load_case
+from .policy.policy import load_policy
+from .explain.query import why_not_text
+from .policy.resources import POLICIES_ENV, choose_policies
 
 
 def _fail(err: PosError) -> None:
@@ -117,7 +119,7 @@ def check(files, settings, strict, fmt, derivations):
     choose_policies(None, files)
     chosen = _readings(settings, strict)
     from .check import expand
-    from .terminal import progress
+    from .render.terminal import progress
 
     try:
         with progress(2 * len(expand(files)), "checking") as step:
@@ -136,7 +138,7 @@ def check(files, settings, strict, fmt, derivations):
         from .web.report import html_report
         click.echo(html_report(results), nl=False)
     elif results:
-        from .terminal import echo
+        from .render.terminal import echo
         echo(resources.header() + "\n" + render.text(results))
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
@@ -254,7 +256,8 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keyw
       pos test --snapshot cases/examples/acme-counseling.pos
       pos test -k amendment -x -q
     """
-    from . import coverage, runner
+    from .tester import coverage
+    from .tester import runner
 
     paths = _default_cases(paths)
     choose_policies(None, paths)
@@ -265,7 +268,7 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keyw
             paths = [str(p) for p in expand(paths) if any(k.lower() in str(p).lower() for k in keywords)]
             if not paths:
                 raise click.BadParameter(f"no case path contains {' or '.join(map(repr, keywords))}", param_hint="-k")
-        from .terminal import progress
+        from .render.terminal import progress
         with progress(2 * len(expand(paths)), "testing") as step:
             suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst, step=step)
         if update or snapshot:
@@ -287,7 +290,7 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keyw
     elif fmt == "junit":
         click.echo(runner.junit_report(suite), nl=False)
     else:
-        from .terminal import echo
+        from .render.terminal import echo
         echo(resources.header() + "\n" + runner.text_report(suite, quiet=quiet))
         if cov is not None:
             click.echo(coverage.report(cov), nl=False)
@@ -312,7 +315,7 @@ def rules(write_to, jurisdiction):
       pos rules arkansas
       pos rules --write docs/rules.md
     """
-    from . import catalog
+    from .tools import catalog
 
     try:
         if write_to:
@@ -343,9 +346,9 @@ def schema_command(jurisdiction, write_to):
     """
     from pathlib import Path
 
-    from . import vocabulary
+    from .language import vocabulary
     from .errors import closest
-    from .schema import jurisdictions
+    from .language.schema import jurisdictions
 
     try:
         known = jurisdictions()
@@ -382,7 +385,7 @@ def diff(base, paths):
       pos diff --base HEAD
       pos diff --base HEAD~1 cases/arkansas
     """
-    from . import impact
+    from .tester import impact
 
     targets = _default_cases(paths)
     choose_policies(None, targets)
@@ -418,8 +421,8 @@ def lint_command(folder, jurisdiction, coverage_table, fmt):
     """
     from pathlib import Path
 
-    from . import lint_report
-    from .lint import is_warning, lint
+    from .tools import lint_report
+    from .tools.lint import is_warning, lint
 
     root = Path(folder).resolve() if folder else resources.policies_root()
     if not os.path.relpath(root).startswith(".."):
@@ -462,8 +465,8 @@ def fmt(paths, check, show_diff):
     import difflib
 
     from .check import expand
-    from .format import FormatError, format_text
-    from .parse import read_case_file
+    from .tools.format import FormatError, format_text
+    from .language.parse import read_case_file
 
     if list(paths) == ["-"]:
         _fmt_stdin(check, show_diff)
@@ -490,7 +493,7 @@ def fmt(paths, check, show_diff):
             click.echo("".join(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
                                                     f"{path}", f"{path} (formatted)")), nl=False)
         if not dry:
-            from .format import write_atomically
+            from .tools.format import write_atomically
             write_atomically(path, formatted)
     verb = "would reformat" if dry else "reformatted"
     summary = "".join(f"{verb} {f}\n" for f in changed) + f"{len(changed)} of {len(files)} file(s) {verb}"
@@ -506,10 +509,10 @@ def _fmt_stdin(check: bool, show_diff: bool) -> None:
     only the exit code; with --diff, the diff)."""
     import difflib
 
-    from .format import FormatError, format_text
+    from .tools.format import FormatError, format_text
 
-    from .load import STDIN
-    from .parse import decode_case
+    from .language.load import STDIN
+    from .language.parse import decode_case
 
     try:
         text = decode_case(sys.stdin.buffer.read(), STDIN)
@@ -544,7 +547,7 @@ def serve(host, port, timeout, max_bytes):
     """
     import uvicorn
 
-    from .resources import policies_root
+    from .policy.resources import policies_root
     from .web.app import Limits, create_app
 
     app = create_app(policies_root(), Limits(seconds=timeout, max_bytes=max_bytes))

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pos_logic.load import load_case_text
-from pos_logic.policy_cache import CACHE_ENV
-from pos_logic.resources import POLICIES_ENV, policies_root
+from pos_logic.language.load import load_case_text
+from pos_logic.policy.policy_cache import CACHE_ENV
+from pos_logic.policy.resources import POLICIES_ENV, policies_root
 
 TESTLAND_SCHEMA = """
 jurisdiction = "testland"

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from pos_logic.errors import Diagnostic, InputError, sorted_diagnostics
-from pos_logic.load import load_case, load_case_text
+from pos_logic.language.load import load_case, load_case_text
 
 FILE = "bad.pos"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pos_logic.check import check_files
-from pos_logic.engine import run_cases
-from pos_logic.policy import load_policy
+from pos_logic.engine.engine import run_cases
+from pos_logic.policy.policy import load_policy
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "batch.py"
 pytestmark = pytest.mark.skipif(not BENCH.is_file(), reason="bench/ is not in this tree (installed package)")

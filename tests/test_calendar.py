@@ -6,7 +6,7 @@ import datetime as dt
 import clingo
 import pytest
 
-from pos_logic.policy import policy_files
+from pos_logic.policy.policy import policy_files
 
 EPOCH = dt.date(1970, 1, 1)
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pos_logic.casejson import LABEL, case_to_json, json_schema, load_case_json
+from pos_logic.language.casejson import LABEL, case_to_json, json_schema, load_case_json
 from pos_logic.errors import InputError
-from pos_logic.facts import from_case
-from pos_logic.load import load_case
-from pos_logic.parse import parse_text, read_case_file
-from pos_logic.schema import jurisdictions, load_schema
+from pos_logic.language.facts import from_case
+from pos_logic.language.load import load_case
+from pos_logic.language.parse import parse_text, read_case_file
+from pos_logic.language.schema import jurisdictions, load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(ROOT.glob("cases/**/*.pos"))
@@ -52,7 +52,7 @@ def test_published_schema_is_valid_and_current(jurisdiction):
     published = SCHEMA_DOCS / f"{jurisdiction}.case.schema.json"
     assert json.loads(published.read_text(encoding="utf-8")) == schema, \
         (f"{published} is stale: regenerate with python -c 'from pathlib import Path; "
-         "from pos_logic.casejson import write_json_schemas; write_json_schemas(Path(\"docs/schema\"))'")
+         "from pos_logic.language.casejson import write_json_schemas; write_json_schemas(Path(\"docs/schema\"))'")
     assert all(LABEL not in b.attributes for b in load_schema(jurisdiction).blocks.values()), \
         "an attribute called 'name' would clash with the JSON key of a block's quoted name"
 

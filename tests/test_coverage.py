@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pos_logic.check import check_cases
-from pos_logic.load import load_case
-from pos_logic.policy import load_policy
-from pos_logic.schema import jurisdictions
+from pos_logic.language.load import load_case
+from pos_logic.policy.policy import load_policy
+from pos_logic.language.schema import jurisdictions
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT.parent / "shared" / "design" / "provisions"

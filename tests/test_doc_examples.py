@@ -5,7 +5,7 @@ from pos_logic import doc_examples
 
 def test_every_runnable_doc_example_shows_its_real_output():
     stale, skipped = doc_examples.check()
-    assert not stale, ("examples whose output changed (run `python -m pos_logic.doc_examples --write` "
+    assert not stale, ("examples whose output changed (run `python -m pos_logic.tools.doc_examples --write` "
                        "and review the diff): " + ", ".join(stale))
     import shutil
     allowed = 5 if shutil.which("jq") else 11  # a policy edit, other policies, pos diff (and jq)

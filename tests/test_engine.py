@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from pos_logic.engine import run_cases
-from pos_logic.explain import findings_of
-from pos_logic.model import FINDING_KINDS
-from pos_logic.policy import load_policy
+from pos_logic.engine.engine import run_cases
+from pos_logic.explain.explain import findings_of
+from pos_logic.language.model import FINDING_KINDS
+from pos_logic.policy.policy import load_policy
 from tests.conftest import make_case
 
 
@@ -55,10 +55,10 @@ def test_plain_clingo_on_the_files_as_written_prints_the_findings_pos_check_list
     """common/show.lp: `pos facts` plus the rule files under plain clingo shows the findings,
     and only them."""
     import clingo
-    from pos_logic.facts import from_case
-    from pos_logic.load import load_case
-    from pos_logic.model import FINDING_KINDS
-    from pos_logic.policy import policy_files
+    from pos_logic.language.facts import from_case
+    from pos_logic.language.load import load_case
+    from pos_logic.language.model import FINDING_KINDS
+    from pos_logic.policy.policy import policy_files
     case = load_case("cases/examples/acme-counseling.pos")
     policy = load_policy("arkansas")
     ctl = clingo.Control(["--warn=none"])

@@ -1,9 +1,9 @@
 """Explanations are derivations: rule, citation, comparisons with the real amounts, negative
 conditions, and the case-file lines underneath."""
 
-from pos_logic.engine import run_cases
-from pos_logic.explain import findings_of
-from pos_logic.policy import load_policy
+from pos_logic.engine.engine import run_cases
+from pos_logic.explain.explain import findings_of
+from pos_logic.policy.policy import load_policy
 from tests.conftest import make_case
 
 

@@ -4,7 +4,7 @@ import clingo
 import pytest
 
 from pos_logic.check import check_cases
-from pos_logic.facts import from_case
+from pos_logic.language.facts import from_case
 from tests.conftest import make_case
 
 HOSTILE = ['x"). evil :- .', "a :- b.", "#script (python)\nimport os\n#end.", 'q"). violation(1,x', "100% % comment",

@@ -1,4 +1,4 @@
-"""The canonical case-file layout (`pos_logic.format`): formatting is a fixed point, never changes
+"""The canonical case-file layout (`pos_logic.tools.format`): formatting is a fixed point, never changes
 what a case says, keeps every comment, and never rewrites a broken file.
 
 The properties run over every `.pos` file under cases/ (found when the tests are collected, so
@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pos_logic.errors import InputError, Span
-from pos_logic.format import format_file, format_text
-from pos_logic.parse import parse_text
-from pos_logic.syntax import Statement, Value
-from pos_logic.values import MAX_CENTS, MAX_INT, Money, Percent
+from pos_logic.tools.format import format_file, format_text
+from pos_logic.language.parse import parse_text
+from pos_logic.language.syntax import Statement, Value
+from pos_logic.language.values import MAX_CENTS, MAX_INT, Money, Percent
 
 FILE = "f.pos"
 CASES_ROOT = Path(__file__).resolve().parent.parent / "cases"

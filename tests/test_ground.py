@@ -4,7 +4,7 @@ import clingo
 import pytest
 from clingo import ast
 
-from pos_logic.ground import substitute, term_symbol
+from pos_logic.policy.ground import substitute, term_symbol
 
 
 def _head(rule_text: str):

@@ -16,7 +16,7 @@ from pos_logic import check as check_module
 from pos_logic.check import check_cases
 from pos_logic.cli import main
 from pos_logic.errors import InputError
-from pos_logic.load import load_case_text
+from pos_logic.language.load import load_case_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "cases").rglob("*.pos"))
@@ -79,7 +79,7 @@ EXPECT_BODY = re.compile(r"^expect[^\n]*\{\n(.*?)^\}", re.M | re.S)
 
 
 def _forms() -> set[str]:
-    from pos_logic.schema import jurisdictions, load_schema
+    from pos_logic.language.schema import jurisdictions, load_schema
 
     return {f'"{form}"' for j in jurisdictions() for form in load_schema(j).forms}
 

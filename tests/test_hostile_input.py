@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from pos_logic.check import check_cases
 from pos_logic.cli import main
 from pos_logic.errors import InputError
-from pos_logic.lint import lint
-from pos_logic.load import load_case_text
-from pos_logic.parse import MAX_DEPTH, MAX_FILE_BYTES, parse_text
-from pos_logic.policy import load_policy
+from pos_logic.tools.lint import lint
+from pos_logic.language.load import load_case_text
+from pos_logic.language.parse import MAX_DEPTH, MAX_FILE_BYTES, parse_text
+from pos_logic.policy.policy import load_policy
 from pos_logic import values
-from pos_logic.values import MAX_AMOUNTS
+from pos_logic.language.values import MAX_AMOUNTS
 
 from conftest import make_case
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from pos_logic.check import check_cases
 from pos_logic.cli import main
 from pos_logic.errors import InputError
-from pos_logic.load import load_case_text
-from pos_logic.policy import load_policy
+from pos_logic.language.load import load_case_text
+from pos_logic.policy.policy import load_policy
 
 #: one contract's facts, written once in each jurisdiction's words
 FACTS = {

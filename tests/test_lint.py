@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pos_logic.errors import Diagnostic
-from pos_logic.lint import is_warning, lint
-from pos_logic.resources import policies_root
+from pos_logic.tools.lint import is_warning, lint
+from pos_logic.policy.resources import policies_root
 from tests.conftest import SETTING_RULES, TESTLAND_RULES, TESTLAND_SCHEMA
 
 # testland as conftest has it, with the share limit a dated parameter (the lint warns about a

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos_logic.resources import policies_root
-from pos_logic.values import Money, money_to_symbol, value_from_symbol
+from pos_logic.policy.resources import policies_root
+from pos_logic.language.values import Money, money_to_symbol, value_from_symbol
 
 LIMIT = 21_474_836  # largest numerator and denominator the library takes
 TOP = 210_000_000_000_000_000  # results stay below $2,100,000,000,000,000.00 (in cents)

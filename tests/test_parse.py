@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 
 from pos_logic.errors import Span
-from pos_logic.load import load_case_text
-from pos_logic.parse import parse_text
-from pos_logic.syntax import Statement, Value
-from pos_logic.values import MAX_CENTS, MAX_INT, Money, Percent
+from pos_logic.language.load import load_case_text
+from pos_logic.language.parse import parse_text
+from pos_logic.language.syntax import Statement, Value
+from pos_logic.language.values import MAX_CENTS, MAX_INT, Money, Percent
 
 FILE = "p.pos"
 
@@ -339,7 +339,7 @@ def test_the_source_line_of_a_value_after_a_form_feed_is_the_line_it_is_on():
 
 
 def test_amounts_separated_by_commas_are_separate_values():
-    from pos_logic.parse import parse_text
+    from pos_logic.language.parse import parse_text
     [st] = parse_text("x [$5, $6], $7\n", "m.pos")
     items = st.groups[0][0].value
     assert [v.value.cents for v in items] == [500, 600]

@@ -3,7 +3,7 @@
 import pytest
 
 from pos_logic.errors import InputError
-from pos_logic.policy import load_policy
+from pos_logic.policy.policy import load_policy
 
 
 def _broken(testland, text: str) -> InputError:
@@ -47,7 +47,7 @@ def test_include_is_refused(testland):
 
 def test_unsafe_variables_are_reported_in_the_policy_file(testland):
     (testland / "testland" / "extra.lp").write_text("%@ id: X\n%@ cite: c\n%@ says: s\nviolation(A, B) :- agreement(A).\n")
-    from pos_logic.engine import run_cases
+    from pos_logic.engine.engine import run_cases
     from tests.conftest import make_case
     with pytest.raises(InputError) as err:
         run_cases([make_case("compensation $1.00")], load_policy("testland"))
@@ -61,8 +61,8 @@ def test_parameters_stay_global_and_case_rules_are_threaded(testland):
 
 
 def _findings(policy, body: str):
-    from pos_logic.engine import run_cases
-    from pos_logic.explain import findings_of
+    from pos_logic.engine.engine import run_cases
+    from pos_logic.explain.explain import findings_of
     from tests.conftest import make_case
     [run] = run_cases([make_case(body)], policy)
     return sorted((f.kind, f.key) for f in findings_of(run, policy, depth=1))
@@ -79,8 +79,8 @@ def test_an_edit_to_a_rule_file_is_seen_at_once(testland):
 
 
 def test_the_policy_read_from_the_cache_is_the_policy_compiled(testland, tmp_path):
-    from pos_logic.policy import _load_policy, compile_policy
-    from pos_logic.policy_cache import cache_dir, policy_key
+    from pos_logic.policy.policy import _load_policy, compile_policy
+    from pos_logic.policy.policy_cache import cache_dir, policy_key
     compiled = load_policy("testland")
     [entry] = cache_dir().glob("testland-*.pickle")
     _load_policy.cache_clear()  # as a new process would: from the disk
@@ -93,8 +93,8 @@ def test_the_policy_read_from_the_cache_is_the_policy_compiled(testland, tmp_pat
 
 
 def test_a_rule_parsed_again_from_its_text_is_the_rule_as_written():
-    from pos_logic.policy import Rule, compile_policy
-    from pos_logic.resources import policies_root
+    from pos_logic.policy.policy import Rule, compile_policy
+    from pos_logic.policy.resources import policies_root
     for rule in compile_policy("arkansas", policies_root()).rules:
         again = Rule.node.func(rule)  # what a rule read from the cache parses
         assert str(again) == str(rule.node) and again.location == rule.node.location, rule.location

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from pos_logic.check import check_cases, check_files
 from pos_logic.cli import main
-from pos_logic.load import load_case
+from pos_logic.language.load import load_case
 
 PO = '''case "{title}"
 jurisdiction arkansas

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from click.testing import CliRunner
 
 from pos_logic.cli import main
-from pos_logic.load import load_case
+from pos_logic.language.load import load_case
 
 CASE = '''case "boundary"
 jurisdiction testland

@@ -3,7 +3,7 @@
 import pytest
 
 from pos_logic.errors import InputError
-from pos_logic.schema import load_schema
+from pos_logic.language.schema import load_schema
 from tests.conftest import make_case
 
 
@@ -53,7 +53,7 @@ def test_a_case_fact_may_not_take_a_reserved_name(testland, fact):
 
 
 def test_two_agreements_may_not_share_a_title(testland):
-    from pos_logic.load import load_case_text
+    from pos_logic.language.load import load_case_text
     text = 'jurisdiction testland\ncontract "A" {\n compensation $1.00\n}\ncontract "A" {\n compensation $2.00\n}\n'
     with pytest.raises(InputError) as err:
         load_case_text(text, "t.pos")
@@ -62,7 +62,7 @@ def test_two_agreements_may_not_share_a_title(testland):
 
 
 def _errors(text):
-    from pos_logic.load import load_case_text
+    from pos_logic.language.load import load_case_text
     with pytest.raises(InputError) as err:
         load_case_text(text, "t.pos")
     return err.value.diagnostics

@@ -6,7 +6,7 @@ import clingo
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pos_logic.values import (MAX_CENTS, Money, Percent, date_to_symbol, format_symbol,
+from pos_logic.language.values import (MAX_CENTS, Money, Percent, date_to_symbol, format_symbol,
                               money_to_symbol, percent_to_symbol, value_from_symbol)
 
 

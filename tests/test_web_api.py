@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from pos_logic.casejson import json_schema
+from pos_logic.language.casejson import json_schema
 from pos_logic.web.app import STATIC, Limits, create_app
 
 CASE = ('case "Web"\njurisdiction arkansas\ncontract "A" {\n term 2025-07-01 to 2026-06-30\n'

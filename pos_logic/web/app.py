@@ -136,8 +136,8 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
 
     @app.get("/v1/schema/{jurisdiction}", summary="The JSON Schema of a jurisdiction's JSON cases")
     def schema(jurisdiction: str):
-        from ..casejson import json_schema
-        from ..schema import jurisdictions
+        from ..language.casejson import json_schema
+        from ..language.schema import jurisdictions
 
         if jurisdiction not in jurisdictions():
             raise HTTPException(404, f"unknown jurisdiction {jurisdiction!r}; known: {', '.join(jurisdictions())}")
@@ -145,9 +145,9 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
 
     @app.get("/v1/rules", summary="The rule catalog: id, citation, sentence of every finding rule")
     def rules():
-        from ..catalog import catalog
-        from ..policy import load_policy
-        from ..schema import jurisdictions
+        from ..tools.catalog import catalog
+        from ..policy.policy import load_policy
+        from ..language.schema import jurisdictions
 
         try:
             return {j: catalog(load_policy(j)) for j in jurisdictions()}
@@ -156,13 +156,13 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
 
     @app.get("/v1/meta", summary="Versions, jurisdictions and the finding kinds in checklist order")
     def meta():
-        from ..schema import jurisdictions
+        from ..language.schema import jurisdictions
 
         return {"version": API_VERSION, "tool": __version__, "jurisdictions": jurisdictions(), "kinds": kinds()}
 
     @app.get("/v1/examples", summary="The bundled example cases, to start from")
     def examples():
-        from ..resources import examples_dir
+        from ..policy.resources import examples_dir
 
         return [{"name": p.name, "text": p.read_text(encoding="utf-8")}
                 for p in sorted(examples_dir().glob("*.pos"))]

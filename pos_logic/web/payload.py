@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from ..check import CaseResult
 from ..errors import Diagnostic
-from ..model import FINDING_KINDS
-from ..render import HEADINGS, JSON_VERSION, case_json
+from ..language.model import FINDING_KINDS
+from ..render.render import HEADINGS, JSON_VERSION, case_json
 
 #: the version of the API's request and response documents (docs/web.md)
 API_VERSION = 1

@@ -11,8 +11,8 @@ import os
 
 from ..check import check_cases
 from ..errors import InputError, PosError
-from ..load import load_case_text
-from ..resources import POLICIES_ENV
+from ..language.load import load_case_text
+from ..policy.resources import POLICIES_ENV
 from .payload import API_VERSION, errors_payload, result_payload
 
 
@@ -25,8 +25,8 @@ def use_policies(policies: str | None) -> None:
 def check_request(case: str | dict, filename: str, settings: dict[str, str], why_not: str | None = None) -> dict:
     """One case (text, or the JSON form as an object) → the findings payload, or its errors;
     with `why_not`, the explanation of why that finding is not derived."""
-    from ..casejson import load_case_json
-    from ..query import QueryError, why_not_text
+    from ..language.casejson import load_case_json
+    from ..explain.query import QueryError, why_not_text
 
     try:
         if isinstance(case, dict):

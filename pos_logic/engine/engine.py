@@ -1,0 +1,145 @@
+"""Ground and solve cases against an instrumented policy; return what fired, per case.
+
+Many cases share one clingo program: each case's facts carry its number as first argument
+(see policy.py), and cases are checked in chunks with a fresh Control per chunk, which keeps
+memory flat and the cost per case low. Facts go in through the Backend API as Symbols, so no
+case text is ever parsed as ASP.
+
+    >>> from pos_logic.language.load import load_case_text
+    >>> from pos_logic.policy.policy import load_policy
+    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n term 2025-07-01 to 2026-06-30\\n'
+    ...     ' compensation $5.00\\n contractor { entity corporation }\\n}\\n', "a.pos")
+    >>> [run] = run_cases([case], load_policy("arkansas"))
+    >>> any(f.head.name == "total" for f in run.firings)
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import clingo
+from clingo import Function, Number, Symbol
+from clingo import ast
+
+from ..errors import InputError, PosError
+from ..language.facts import Fact, from_case
+from ..language.model import Case
+from ..policy.policy import CASE_DOMAIN, PROBE, RECORD, Policy, clingo_diagnostic
+from .portfolio import link
+
+DEFAULT_CHUNK = 500
+
+
+class PolicyError(PosError):
+    """The policy could not be run (it grounds to no answer, or clingo refused it)."""
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One ground instance of a rule: rule index, derived head (no case argument), variable values."""
+
+    rule: int
+    head: Symbol
+    values: tuple[Symbol, ...]
+
+
+@dataclass
+class CaseRun:
+    case: Case
+    facts: list[Fact]
+    firings: list[Firing] = field(default_factory=list)
+
+
+def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, explain: bool = True,
+              settings: dict[str, str] | None = None, depth: int | None = None,
+              together: bool = False) -> list[CaseRun]:
+    """Check cases of one jurisdiction; results come back in the order of `cases`.
+
+    depth=1 reads only what the finding rules recorded (enough for a checklist, and most of
+    the cost of reading an answer is in the other records); None reads every derivation.
+    together=True: the cases are one run's portfolio, each sees the others' agreements with
+    its vendors and cost centers (portfolio.py)."""
+    runs = [CaseRun(case, from_case(case, settings)) for case in cases]
+    if together:
+        for run, peers in zip(runs, link([run.facts for run in runs])):
+            run.facts.extend(peers)
+    for start in range(0, len(runs), chunk):
+        _solve(runs[start:start + chunk], policy, explain, depth)
+    return runs
+
+
+def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str, extra=()) -> list[Symbol]:
+    """Ground `program` (one of the policy's texts) with the case-independent facts, the
+    `extra` AST statements and the facts of `runs` (case i numbered i), and return the shown
+    atoms of the one answer."""
+    messages: list[str] = []
+    ctl = clingo.Control(["--warn=none"], logger=lambda _c, m: messages.append(m), message_limit=50)
+    try:
+        ctl.add("base", [], policy.facts)
+        ctl.add("base", [], program)
+        ctl.add("base", [], shows)
+        if extra:
+            with ast.ProgramBuilder(ctl) as builder:
+                for node in extra:
+                    builder.add(node)
+        with ctl.backend() as backend:
+            for number, run in enumerate(runs):
+                case = Number(number)
+                backend.add_rule([backend.add_atom(Function(CASE_DOMAIN, [case]))])
+                for fact in run.facts:
+                    sym = fact.symbol
+                    backend.add_rule([backend.add_atom(Function(sym.name, [case, *sym.arguments]))])
+        ctl.ground([("base", [])])
+    except RuntimeError:
+        if messages:
+            raise InputError([clingo_diagnostic(m, "policy") for m in messages]) from None
+        raise PolicyError("clingo could not ground the policy") from None
+    ctl.configuration.solve.models = 2  # a second answer means the policy does not decide
+    with ctl.solve(yield_=True) as handle:
+        found = [model.symbols(shown=True) for model in handle]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise PolicyError("the policy gives these cases more than one answer: rules that depend on "
+                          "each other through an aggregate or 'not' leave the result undecided")
+    raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
+
+
+def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None) -> None:
+    if explain:
+        if depth == 1:
+            symbols = answer(runs, policy, policy.checklist, policy.finding_shows)
+        else:
+            symbols = answer(runs, policy, policy.program, policy.shows)
+    else:
+        symbols = answer(runs, policy, policy.plain, " ".join(f"#show {k}/{n}." for k, n in _finding_signatures()))
+    for sym in symbols:
+        if sym.name.startswith(RECORD):
+            rule = policy.rules[int(sym.name[len(RECORD):])]
+            case, *args, values = sym.arguments
+            runs[case.number].firings.append(Firing(rule.index, Function(rule.head, args), tuple(values.arguments)))
+        else:  # plain mode: findings only
+            case, *args = sym.arguments
+            runs[case.number].firings.append(Firing(-1, Function(sym.name, args), ()))
+    for run in runs:
+        run.firings.sort(key=lambda f: (f.rule, f.head))
+
+
+def probe(runs: list[CaseRun], policy: Policy, probes: list) -> list[list[Symbol]]:
+    """Extra `_pos_probe(Case, …)` rules (see policy.probe_rule) grounded with the policy;
+    the probe atoms each case yields, without the case argument."""
+    symbols = answer(runs, policy, policy.plain, f"#show {PROBE}/2.", probes)
+    out: list[list[Symbol]] = [[] for _ in runs]
+    for sym in symbols:
+        case, tag = sym.arguments
+        out[case.number].append(tag)
+    for found in out:
+        found.sort()
+    return out
+
+
+def _finding_signatures():
+    from ..language.model import FINDING_KINDS
+    arities = {"document": 4, "value": 4}
+    return [(k, arities.get(k, 3)) for k in FINDING_KINDS]

@@ -1,0 +1,125 @@
+"""The portfolio stage: the agreements of every case file of one run, seen together.
+
+The Arkansas format rules sum compensation "per vendor, per fiscal year, per cost center"
+(Contract Manual ch. 2 §II.A.4, ch. 10 §II.A, §XI.A): two $15,000.00 purchase orders to one
+vendor in two case files are one $30,000.00 purchase. The engine keeps cases apart, so this stage,
+run on the facts of a whole run before the engine, gives each case the new agreements of the
+*other* cases that share a vendor name and a cost center with one of its own, as `peer_*` facts
+that point at the other file's lines. Which of them count (same fiscal year, the threshold) is
+the policy's to decide (policies/arkansas/formats.lp). Agreements without a vendor name or a
+cost center are never linked.
+
+    >>> from pos_logic.language.load import load_case_text
+    >>> from pos_logic.language.facts import from_case
+    >>> po = ('jurisdiction arkansas\\npurchase_order "{}" {{\\n term 2025-07-01 to 2026-06-30\\n'
+    ...       ' compensation $15,000.00\\n cost_center "4410"\\n contractor "V" {{ entity llc }}\\n}}\\n')
+    >>> facts = [from_case(load_case_text(po.format(t), f"{t}.pos")) for t in "ab"]
+    >>> [str(f.symbol) for f in link(facts)[0] if f.symbol.name == "peer_compensation"]
+    ['peer_compensation(peer("b.pos",1),usd(0,15000,0))']
+"""
+
+from __future__ import annotations
+
+from clingo import Function, Number, String, Symbol
+
+from ..language.facts import Fact, from_case
+from ..language.model import Case
+
+#: the facts this stage gives a case, with their arities (case facts for policy.py and lint.py)
+PEER_ARITY = {"peer_agreement": 3, "peer_vendor": 2, "peer_cost_center": 2, "peer_term": 3,
+              "peer_compensation": 2}
+#: agreement kinds a run's portfolio sums: new agreements (an amendment restates a contract)
+NEW_KINDS = ("contract", "purchase_order")
+
+
+def _agreements(facts: list[Fact]) -> dict[int, dict[str, Fact]]:
+    """The new agreements of one case's facts, by id, with the facts that key and sum them."""
+    by_id: dict[int, dict[str, Fact]] = {}
+    entity_name: dict[int, Fact] = {}
+    contractor_of: dict[int, int] = {}
+    for fact in facts:
+        s = fact.symbol
+        if s.name == "agreement_type" and s.arguments[1].name in NEW_KINDS:
+            by_id.setdefault(s.arguments[0].number, {})["type"] = fact
+        elif s.name == "name" and len(s.arguments) == 2:
+            entity_name[s.arguments[0].number] = fact
+        elif s.name == "contractor" and len(s.arguments) == 2:
+            contractor_of[s.arguments[0].number] = s.arguments[1].number
+    for fact in facts:
+        s = fact.symbol
+        if s.name in ("cost_center", "term", "compensation") and s.arguments and \
+                s.arguments[0].type.name == "Number" and s.arguments[0].number in by_id:
+            by_id[s.arguments[0].number][s.name] = fact
+    for ident, parts in by_id.items():
+        agreement_name = entity_name.get(ident)
+        vendor = entity_name.get(contractor_of.get(ident, -1))
+        if agreement_name is not None:
+            parts["title"] = agreement_name
+        if vendor is not None:
+            parts["vendor"] = vendor
+    return {i: p for i, p in by_id.items() if {"vendor", "cost_center", "term", "compensation"} <= p.keys()}
+
+
+def _key(parts: dict[str, Fact]) -> tuple[Symbol, Symbol]:
+    return parts["vendor"].symbol.arguments[1], parts["cost_center"].symbol.arguments[1]
+
+
+def link(runs_facts: list[list[Fact]]) -> list[list[Fact]]:
+    """For each case, the peer facts of the other cases' new agreements that share a vendor
+    name and a cost center with one of its new agreements (empty lists when none do)."""
+    agreements = [_agreements(facts) for facts in runs_facts]
+    holders: dict[tuple[Symbol, Symbol], set[int]] = {}
+    for case, found in enumerate(agreements):
+        for parts in found.values():
+            holders.setdefault(_key(parts), set()).add(case)
+    out: list[list[Fact]] = [[] for _ in runs_facts]
+    for case, found in enumerate(agreements):
+        for ident, parts in sorted(found.items()):
+            # named by its file, not its place in the run, so a run split in parts reads the same
+            peer = Function("peer", [String(parts["type"].span.file), Number(ident)])
+            for other in sorted(holders[_key(parts)] - {case}):
+                out[other].extend(_peer_facts(peer, parts))
+    return out
+
+
+def _peer_facts(peer: Symbol, parts: dict[str, Fact]) -> list[Fact]:
+    def fact(name: str, source: str, *args: Symbol) -> Fact:
+        return Fact(Function(name, [peer, *args]), parts[source].span)
+
+    kind = parts["type"].symbol.arguments[1]
+    term = parts["term"].symbol.arguments
+    title = parts["title"].symbol.arguments[1] if "title" in parts else Function("untitled")
+    return [fact("peer_agreement", "type", kind, title),
+            fact("peer_vendor", "vendor", parts["vendor"].symbol.arguments[1]),
+            fact("peer_cost_center", "cost_center", parts["cost_center"].symbol.arguments[1]),
+            fact("peer_term", "term", *term[1:]),
+            fact("peer_compensation", "compensation", parts["compensation"].symbol.arguments[1])]
+
+
+def portfolio_parts(cases: list[Case], parts: int) -> list[list[int]]:
+    """The indexes of `cases` in at most `parts` runs of about equal size, in order, each
+    holding whole portfolios: cases linked through a shared vendor and cost center are never
+    split, so each part sees every peer its cases have."""
+    holder: dict[tuple[Symbol, Symbol], int] = {}
+    root = list(range(len(cases)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for i, case in enumerate(cases):
+        for found in _agreements(from_case(case)).values():
+            j = holder.setdefault(_key(found), i)
+            root[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(cases)):
+        groups.setdefault(find(i), []).append(i)
+    size = -(-len(cases) // parts)
+    out: list[list[int]] = [[]]
+    for group in groups.values():
+        if len(out[-1]) >= size:
+            out.append([])
+        out[-1].extend(group)
+    return [sorted(part) for part in out]

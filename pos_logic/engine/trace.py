@@ -1,0 +1,60 @@
+"""One case's answer, indexed once and read by every tool that explains it: explanations
+(explain.py), why-not (whynot.py) and the derivation graph they share.
+
+The engine's answer for a case is a list of ground rule instances (`Firing`s) and the case's
+facts; a trace indexes them by head and by predicate, so that finding what derived an atom, or
+which atoms a partly ground condition such as `p(A, _)` stands for, looks at the few atoms of
+that predicate and not at every atom of the case. Derivations are built from it on demand and
+kept, so a sub-derivation two findings share is built once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from clingo import Symbol
+
+from .engine import CaseRun, Firing
+from ..language.facts import Fact
+from ..policy.ground import term_symbol, unifies
+from ..policy.policy import Policy, Rule
+
+
+class Trace:
+    def __init__(self, run: CaseRun, policy: Policy):
+        self.run, self.policy = run, policy
+        self.facts: dict[Symbol, Fact] = {}
+        for fact in run.facts:
+            self.facts.setdefault(fact.symbol, fact)
+        #: ground rule instances by the atom they derive (without the case argument)
+        self.derived: dict[Symbol, list[Firing]] = {}
+        for firing in run.firings:
+            self.derived.setdefault(firing.head, []).append(firing)
+        self._by_predicate: dict[tuple, list[Symbol]] | None = None
+        #: derivations built so far, by atom: the shared graph explanations are read from
+        self.derivations: dict = {}
+
+    def global_rule(self, sym: Symbol) -> Rule | None:
+        """The rule that derived a case-independent atom (a parameter, a holiday), if it is one."""
+        index = self.policy.global_rules.get(str(sym))
+        return None if index is None else self.policy.rule(index)
+
+    def holds(self, sym: Symbol) -> bool:
+        """Is the ground atom true in this case's answer?"""
+        return sym in self.derived or sym in self.facts or str(sym) in self.policy.global_rules
+
+    def matches(self, pattern) -> Iterator[Symbol]:
+        """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for.
+        Looked up by name, arity and, when it is ground, the first argument: scanning every atom
+        of a predicate for every premise made a case of many agreements quadratic."""
+        if self._by_predicate is None:
+            self._by_predicate = {}
+            for sym in [*self.derived, *self.facts]:
+                self._by_predicate.setdefault((sym.name, len(sym.arguments), None), []).append(sym)
+                if sym.arguments:
+                    self._by_predicate.setdefault((sym.name, len(sym.arguments), sym.arguments[0]), []).append(sym)
+        name, args = getattr(pattern, "name", None), getattr(pattern, "arguments", ())
+        first = term_symbol(args[0]) if args else None
+        for sym in self._by_predicate.get((name, len(args), first), []):
+            if unifies(pattern, sym):
+                yield sym

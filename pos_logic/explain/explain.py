@@ -1,0 +1,272 @@
+"""Firings → findings, each with its derivation down to the case-file lines.
+
+A derivation is the ground instance of the rule that derived an atom, with one premise per
+body literal: a case fact (with the file:line that supplied it), a derived atom (with its own
+derivation), a policy fact such as a dated parameter, a negative condition ("the contractor is
+not a government entity"), or a comparison with the actual values ("total $25,000.01 exceeds
+disclosure threshold $25,000.00").
+
+    >>> from pos_logic.language.load import load_case_text
+    >>> from pos_logic.policy.policy import load_policy
+    >>> from pos_logic.engine.engine import run_cases
+    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n term 2025-07-01 to 2026-06-30\\n'
+    ...     ' compensation $30,000.00\\n contractor { entity corporation }\\n}\\n', "a.pos")
+    >>> policy = load_policy("arkansas")
+    >>> [run] = run_cases([case], policy)
+    >>> "PCS-D" in [f.label for f in findings_of(run, policy) if f.kind == "document"]
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from clingo import Symbol, SymbolType, ast
+from clingo.ast import ASTType
+
+from ..engine.engine import CaseRun, Firing
+from ..engine.trace import Trace
+from ..policy.ground import atom_text, compare_values, fill, substitute, term_symbol
+from ..language.model import FINDING_KINDS
+from ..policy.policy import Policy, Rule
+from ..language.values import format_symbol, value_from_symbol
+
+
+
+@dataclass
+class Premise:
+    kind: str  # fact | derived | policy | not | compare | aggregate
+    text: str
+    atom: str | None = None
+    source: str | None = None
+    source_text: str | None = None
+    derivation: "Derivation | None" = None
+    parts: list["Premise"] = field(default_factory=list)  # what an aggregate ranged over
+
+    def to_json(self) -> dict:
+        out = {"kind": self.kind, "text": self.text}
+        for key in ("atom", "source", "source_text"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.derivation is not None:
+            out["derivation"] = self.derivation.to_json()
+        if self.parts:
+            out["parts"] = [p.to_json() for p in self.parts]
+        return out
+
+
+@dataclass
+class Derivation:
+    atom: str
+    rule: Rule
+    says: str
+    ground_rule: str
+    premises: list[Premise] = field(default_factory=list)
+    cure: str = ""
+
+    def to_json(self) -> dict:
+        a = self.rule.annotations
+        out = {"atom": self.atom, "rule": a.get("id") or self.rule.head, "location": self.rule.location,
+               "ground_rule": self.ground_rule, "premises": [p.to_json() for p in self.premises]}
+        for key in ("cite", "reading"):
+            if a.get(key):
+                out[key] = a[key]
+        if self.says:
+            out["says"] = self.says
+        if self.cure:
+            out["cure"] = self.cure
+        return out
+
+
+@dataclass
+class Finding:
+    kind: str
+    agreement: int
+    agreement_title: str
+    key: tuple[str, ...]
+    label: str
+    detail: str | None
+    derivations: list[Derivation]
+    args: tuple[Symbol, ...] = ()
+    #: for a rule with `%@ cite_from: PRED`: the citations of the rules that derived its premise
+    cited: str | None = None
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return sorted({d.rule.annotations.get("id", "") for d in self.derivations})
+
+    @property
+    def cite(self) -> str:
+        """The provision: the citation resolved for a `%@ cite_from:` rule (check.py), else the
+        rule's own `cite`."""
+        return self.cited or self.derivations[0].rule.annotations.get("cite", "")
+
+    @property
+    def reason(self) -> str:
+        """One line: the rule's sentence and the comparisons and conditions that made it so."""
+        first = self.derivations[0]
+        why = [p.text for p in first.premises if p.kind in ("compare", "not")]
+        return first.says + (f" ({'; '.join(why)})" if why else "")
+
+    def to_json(self) -> dict:
+        first = self.derivations[0].rule.annotations
+        out = {"kind": self.kind, "agreement": self.agreement_title, "finding": self.label,
+               "key": list(self.key), "rules": self.rule_ids, "cite": self.cite,
+               "says": self.derivations[0].says, "reason": self.reason,
+               "derivations": [d.to_json() for d in self.derivations]}
+        if self.detail:
+            out["detail"] = self.detail
+        if self.derivations[0].cure:
+            out["cure"] = self.derivations[0].cure
+        return out
+
+
+@lru_cache(maxsize=1 << 16)
+def key_text(sym: Symbol) -> str:
+    """How a finding's argument is written in an expect block: PCS-D, dfa, $25,000.00, f(x)."""
+    value = value_from_symbol(sym)
+    if value is not None:
+        return format_symbol(sym)
+    if sym.type is SymbolType.String:
+        return sym.string
+    if sym.type is SymbolType.Function and sym.arguments:
+        inner = ", ".join(key_text(a) for a in sym.arguments)
+        return f"{sym.name}({inner})"
+    return str(sym)
+
+
+def findings_of(run: CaseRun, policy: Policy, depth: int | None = None) -> list[Finding]:
+    """The case's findings in checklist order: kind, agreement, then the finding's key.
+
+    depth limits how far derivations are followed (1: the finding's own rule only, enough for
+    a checklist); None follows them down to the case facts."""
+    return _Explainer(run, policy, depth).findings()
+
+
+class _Explainer:
+    def __init__(self, run: CaseRun, policy: Policy, depth: int | None):
+        self.run, self.policy, self.depth = run, policy, depth
+        self.trace = Trace(run, policy)
+        self.facts, self.derived = self.trace.facts, self.trace.derived
+        self.titles = {e.id: e.title for e in run.case.entities()}
+        self.means = policy.means
+        self.internal = policy.internal
+        self.memo: dict[Symbol, Derivation] = self.trace.derivations
+        self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for head, firings in self.derived.items():
+            if head.name not in FINDING_KINDS or not head.arguments:
+                continue
+            agreement, *args = head.arguments
+            key = tuple(key_text(a) for a in args)
+            label, detail = key[0] if key else head.name, None
+            if head.name == "document" and len(key) > 1:
+                detail = key[1].replace("_", " ")
+            elif head.name == "value" and len(key) > 1:
+                label = f"{key[0]} {' '.join(key[1:])}"
+            elif len(key) > 1:
+                label = " ".join(key)
+            number = agreement.number if agreement.type is SymbolType.Number else 0
+            derivations = [self.derivation(head, f, ()) for f in firings]
+            derivations.sort(key=lambda d: (d.rule.annotations.get("id", ""), d.rule.index))
+            out.append(Finding(head.name, number, self.titles.get(number, str(agreement)), key, label,
+                               detail, derivations, tuple(args)))
+        order = {k: i for i, k in enumerate(FINDING_KINDS)}
+        out.sort(key=lambda f: (order[f.kind], f.agreement, f.key))
+        return out
+
+    # -- derivations ---------------------------------------------------------------------------
+    def derivation(self, head: Symbol, firing: Firing, visiting: tuple[Symbol, ...]) -> Derivation:
+        memo = head in self.memo and firing is self.derived.get(head, [None])[0]
+        if memo and self.depth is None:
+            return self.memo[head]
+        rule = self.policy.rule(firing.rule)
+        binding = dict(zip(rule.variables, firing.values))
+        plan = rule.plan
+        says = fill(rule.annotations.get("says", ""), binding)
+        cure = fill(rule.annotations.get("cure", ""), binding)
+        texts = [t.shown(binding) for t in plan.body]
+        ground_rule = f"{head}." if not texts else f"{head} :- {'; '.join(texts)}."
+        d = Derivation(atom_text(head), rule, says, ground_rule, cure=cure)
+        visiting = (*visiting, head)
+        for i, original in enumerate(rule.node.body):
+            premise = self.premise(rule, i, original, binding, texts[i], visiting)
+            if premise is not None:
+                d.premises.append(premise)
+        if firing is self.derived.get(head, [None])[0]:
+            self.memo[head] = d
+        return d
+
+    def premise(self, rule: Rule, i: int, original, binding, text: str, visiting) -> Premise | None:
+        """Body literal i of `rule` at the firing `binding`, whose ground text is `text`."""
+        plan = rule.plan
+        if plan.atoms[i] is not None:
+            sym = plan.atoms[i].symbol(binding)
+            atom = plan.atoms[i].shown(binding)
+            if original.sign != ast.Sign.NoSign:
+                pred = original.atom.symbol.name if original.atom.symbol.ast_type is ASTType.Function else atom
+                means, means_not = self.means.get(pred, ("", ""))
+                phrase = means_not or (f"not ({means})" if means else
+                                       self.absent(substitute(original.atom.symbol, binding), atom))
+                return Premise("not", phrase, atom=f"not {atom}")
+            if sym is None:
+                sym = next(self.trace.matches(substitute(original.atom.symbol, binding)), None)
+                if sym is None:
+                    return Premise("fact", atom, atom=atom)
+            return self.atom_premise(sym, visiting)
+        if plan.operands[i] is not None:
+            values = [t.symbol(binding) for t in plan.operands[i]]
+            _, _, words = compare_values(original, values, rule.labels, lambda: text)
+            return Premise("compare", words, atom=text)
+        parts: list[Premise] = []
+        if original.ast_type is ASTType.Literal and original.atom.ast_type is ASTType.BodyAggregate:
+            seen: set[Symbol] = set()
+            for element in original.atom.elements:
+                for cond in element.condition:
+                    if cond.ast_type is ASTType.Literal and cond.sign == ast.Sign.NoSign \
+                            and cond.atom.ast_type is ASTType.SymbolicAtom:
+                        for sym in self.trace.matches(substitute(cond.atom.symbol, binding)):
+                            if sym not in seen:
+                                seen.add(sym)
+                                parts.append(self.atom_premise(sym, visiting))
+        return Premise("aggregate", text, parts=parts)
+
+    def atom_premise(self, sym: Symbol, visiting) -> Premise:
+        """A positive condition: a case fact, a derived atom (with its derivation), or a policy fact."""
+        if sym in self.facts:
+            fact = self.facts[sym]
+            return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
+                           source=f"{fact.span.file}:{fact.span.line}",
+                           source_text=self.run.case.source_line(fact.span.line))
+        if sym in self.derived and sym.name in self.internal:
+            return Premise("derived", f"{self.internal[sym.name]}: {atom_text(sym)}", atom=atom_text(sym))
+        if sym in self.derived:
+            means = self.means.get(sym.name, ("", ""))[0]
+            text = f"{means}: {atom_text(sym)}" if means else atom_text(sym)
+            deep = self.depth is None or len(visiting) < self.depth
+            sub = self.derivation(sym, self.derived[sym][0], visiting) \
+                if deep and sym not in visiting else None
+            return Premise("derived", text, atom=atom_text(sym), derivation=sub)
+        if (rule := self.trace.global_rule(sym)) is not None:
+            a = rule.annotations
+            text = atom_text(sym)
+            if a.get("says"):
+                text = f"{a['says']}: {text}"
+            if a.get("cite"):
+                text += f" ({a['cite']})"
+            return Premise("policy", text, atom=atom_text(sym), source=f"{rule.file}:{rule.line}")
+        if sym.name not in self.run_fact_names:  # derived, its derivation not read (depth 1)
+            means = self.means.get(sym.name, ("", ""))[0]
+            return Premise("derived", f"{means}: {atom_text(sym)}" if means else atom_text(sym), atom=atom_text(sym))
+        return Premise("fact", atom_text(sym), atom=atom_text(sym))
+
+    def absent(self, pattern, text: str) -> str:
+        """A negative condition on a case fact, as the case would state it."""
+        if pattern.ast_type is ASTType.Function and pattern.name in self.run_fact_names and pattern.arguments:
+            args = " ".join(key_text(s) if (s := term_symbol(a)) is not None else "any"
+                            for a in pattern.arguments[1:])
+            return f"the case does not state {pattern.name} {args}".rstrip()
+        return f"not {text}"

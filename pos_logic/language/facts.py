@@ -1,0 +1,101 @@
+"""Case model → clingo facts, built as Symbols through the API (never as ASP text).
+
+Every fact remembers the span of the case text that supplied it, so an explanation can point at
+the line. The vocabulary comes from the schema: an attribute `compensation $40,000.00` of entity
+3 becomes `compensation(3, usd(0,40000,0))`; a block `contractor { … }` inside agreement 1
+becomes entity 2 with `contractor(1, 2)`; a quoted label becomes `name(E, "…")`; every agreement
+has `agreement(E)` and `agreement_type(E, Kind)`; the header gives `as_of(d(Y,M,D))`.
+
+    >>> from pos_logic.language.load import load_case_text
+    >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n term 2025-07-01 to 2026-06-30\\n'
+    ...     ' compensation $5.00\\n contractor { entity corporation }\\n}\\n', "a.pos")
+    >>> [str(f.symbol) for f in from_case(case) if f.symbol.name == "compensation"]
+    ['compensation(1,usd(0,5,0))']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clingo import Function, Number, String, Symbol
+
+from ..errors import Span
+from .model import Case, Entity
+from .syntax import Value
+from .values import Money, Percent, date_to_symbol, money_to_symbol, percent_to_symbol
+from .schema import load_schema
+
+
+@dataclass(frozen=True)
+class Fact:
+    symbol: Symbol
+    span: Span
+
+
+def asp_constant(word: str) -> Symbol:
+    """A user's word as an ASP constant: lower case, '-' and other marks as '_'."""
+    text = re.sub(r"[^a-z0-9_]", "_", word.lower())
+    if not text[:1].isalpha() or text == "not":  # `not` is ASP's keyword, not a constant
+        text = "v_" + text
+    return Function(text)
+
+
+def value_symbols(v: Value) -> list[Symbol]:
+    """The ASP terms one typed value contributes (a period gives its two dates)."""
+    if v.kind == "money":
+        return [money_to_symbol(v.value)]
+    if v.kind == "percent":
+        return [percent_to_symbol(v.value)]
+    if v.kind == "date":
+        return [date_to_symbol(v.value)]
+    if v.kind == "period":
+        return [date_to_symbol(v.value[0]), date_to_symbol(v.value[1])]
+    if v.kind == "int":
+        return [Number(v.value)]
+    if v.kind in ("string", "form"):
+        return [String(v.value)]
+    return [asp_constant(v.value)]  # enum, name, yesno
+
+
+def from_case(case: Case, settings: dict[str, str] | None = None) -> list[Fact]:
+    """All facts of one case, in file order. `settings` are readings chosen for every case
+    (`pos check --set`); a case's own `setting` lines win over them."""
+    schema = load_schema(case.jurisdiction)
+    facts: list[Fact] = []
+    own = {name.value for name, _ in case.settings}
+    for name, value in case.settings:
+        facts.append(Fact(Function("setting", [asp_constant(name.value), asp_constant(value.value)]), name.span))
+    for name, value in sorted((settings or {}).items()):
+        if name not in own:
+            facts.append(Fact(Function("setting", [asp_constant(name), asp_constant(value)]),
+                              Span("--set", 1, 1)))
+    if case.as_of is not None:
+        facts.append(Fact(Function("as_of", [date_to_symbol(case.as_of)]), case.as_of_span))
+    for agreement in case.agreements:
+        ident = Number(agreement.id)
+        facts.append(Fact(Function("agreement", [ident]), agreement.span))
+        facts.append(Fact(Function("agreement_type", [ident, Function(agreement.block)]), agreement.span))
+        _entity_facts(agreement, schema, facts)
+    return facts
+
+
+def _entity_facts(entity: Entity, schema, facts: list[Fact]) -> None:
+    spec = schema.blocks[entity.block]
+    ident = Number(entity.id)
+    if entity.label is not None:
+        facts.append(Fact(Function("name", [ident, String(entity.label.value)]), entity.label.span))
+    for attr in entity.attributes:
+        fact = spec.attributes[attr.name].fact
+        facts.append(Fact(Function("given", [ident, Function(fact)]), attr.span))
+        for item in attr.items:
+            args = [ident] + [s for v in item for s in value_symbols(v)]
+            span = item[0].span if attr.span.line != item[0].span.line else attr.span
+            facts.append(Fact(Function(fact, args), span))
+    for child in entity.children:
+        link = spec.children[child.kind].fact
+        facts.append(Fact(Function(link, [ident, Number(child.id)]), child.span))
+        _entity_facts(child, schema, facts)
+
+
+__all__ = ["Fact", "from_case", "asp_constant", "value_symbols", "Money", "Percent"]

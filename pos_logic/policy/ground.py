@@ -1,0 +1,226 @@
+"""Ground rule instances: substitute a firing's values into a rule's AST, evaluate ground
+terms exactly as clingo does, match partly ground atoms, and word comparisons and sentences for
+people. Shared by explanations, why-not and coverage.
+
+    >>> from clingo import Number
+    >>> from clingo.ast import parse_string
+    >>> rules = []
+    >>> parse_string("p(X + 1) :- q(X).", rules.append)
+    >>> str(term_symbol(substitute(rules[1].head.atom.symbol, {"X": Number(2)})))
+    'p(3)'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import clingo
+from clingo import Symbol, SymbolType, ast
+from clingo.ast import ASTType
+
+from ..language.values import format_symbol, value_from_symbol
+
+#: comparison → (symbol, words for amounts, words for dates)
+OPS = {
+    ast.ComparisonOperator.GreaterThan: (">", "exceeds", "is after"),
+    ast.ComparisonOperator.GreaterEqual: (">=", "is at least", "is on or after"),
+    ast.ComparisonOperator.LessThan: ("<", "is less than", "is before"),
+    ast.ComparisonOperator.LessEqual: ("<=", "does not exceed", "is on or before"),
+    ast.ComparisonOperator.Equal: ("=", "equals", "is"),
+    ast.ComparisonOperator.NotEqual: ("!=", "differs from", "is not"),
+}
+#: how a comparison that does NOT hold reads: "does not exceed" for a failed `>`
+NEGATED = {
+    ast.ComparisonOperator.GreaterThan: ("does not exceed", "is on or before"),
+    ast.ComparisonOperator.GreaterEqual: ("is less than", "is before"),
+    ast.ComparisonOperator.LessThan: ("is not less than", "is on or after"),
+    ast.ComparisonOperator.LessEqual: ("exceeds", "is after"),
+    ast.ComparisonOperator.Equal: ("differs from", "is not"),
+    ast.ComparisonOperator.NotEqual: ("equals", "is"),
+}
+HOLDS = {
+    ast.ComparisonOperator.GreaterThan: lambda a, b: a > b,
+    ast.ComparisonOperator.GreaterEqual: lambda a, b: a >= b,
+    ast.ComparisonOperator.LessThan: lambda a, b: a < b,
+    ast.ComparisonOperator.LessEqual: lambda a, b: a <= b,
+    ast.ComparisonOperator.Equal: lambda a, b: a == b,
+    ast.ComparisonOperator.NotEqual: lambda a, b: a != b,
+}
+
+
+def compare(original, lit, labels: dict[str, str]) -> tuple[bool | None, list[Symbol | None], str]:
+    """The one reading of a comparison literal, for explanations, why-not and coverage: a
+    rule's literal (`original`, whose variables name the operands) at a ground instance
+    (`lit`). Returns whether it holds (None if an operand is not a value), the operands' values,
+    and the sentence: "total $25,000.00 does not exceed disclosure threshold $25,000.00"."""
+    values = [term_symbol(t) for t in [lit.atom.term] + [g.term for g in lit.atom.guards]]
+    return compare_values(original, values, labels, lambda: one_line(str(lit)))
+
+
+def compare_values(original, values: list[Symbol | None], labels: dict[str, str],
+                   unevaluated) -> tuple[bool | None, list[Symbol | None], str]:
+    """compare, given the operands' values; `unevaluated()` words it when one is not a value."""
+    names = [original.atom.term] + [g.term for g in original.atom.guards]
+    if any(v is None for v in values):
+        return None, values, unevaluated()
+    holds, parts = True, []
+    for i, guard in enumerate(original.atom.guards):
+        left, right = values[i], values[i + 1]
+        ok = HOLDS[guard.comparison](left, right)
+        is_date = left.type is SymbolType.Function and left.name == "d"
+        verb = OPS[guard.comparison][2 if is_date else 1] if ok else NEGATED[guard.comparison][1 if is_date else 0]
+        parts.append(f"{describe(names[i], left, labels)} {verb} {describe(names[i + 1], right, labels)}")
+        holds = holds and ok
+    if original.sign != ast.Sign.NoSign:
+        holds = not holds
+    return holds, values, "; ".join(parts)
+
+
+_SLOT = re.compile(r'"(?:[^"\\]|\\.)*"|\b[A-Z_][A-Za-z0-9_\']*')
+
+
+class Template:
+    """A piece of rule text with its variables as slots. Filling it with a firing's values is
+    a string join, and clingo.parse_term evaluates the result in C: far cheaper than
+    substituting into clingo's AST, which is what explaining a batch spends most time on."""
+
+    def __init__(self, text: str):
+        self.parts: list[str] = []  # text, variable, text, variable, …, text
+        at = 0
+        for m in _SLOT.finditer(text):
+            if m.group(0).startswith('"'):
+                continue
+            self.parts += [text[at:m.start()], m.group(0)]
+            at = m.end()
+        self.parts.append(text[at:])
+
+    def text(self, binding: dict[str, Symbol]) -> str | None:
+        """The text with every variable replaced by its value; None if one is unbound."""
+        out = [self.parts[0]]
+        for i in range(1, len(self.parts), 2):
+            value = binding.get(self.parts[i])
+            if value is None:
+                return None
+            out += [str(value), self.parts[i + 1]]
+        return "".join(out)
+
+    def shown(self, binding: dict[str, Symbol]) -> str:
+        """The text with the bound variables replaced (the others left as they are)."""
+        out = [self.parts[0]]
+        for i in range(1, len(self.parts), 2):
+            value = binding.get(self.parts[i])
+            out += [self.parts[i] if value is None else str(value), self.parts[i + 1]]
+        return "".join(out)
+
+    def symbol(self, binding: dict[str, Symbol]) -> Symbol | None:
+        """The ground term, evaluated as clingo would; None if it is not ground or undefined."""
+        out = [self.parts[0]]
+        for i in range(1, len(self.parts), 2):
+            value = binding.get(self.parts[i])
+            if value is None:
+                return None
+            out += ["(", str(value), ")", self.parts[i + 1]]
+        try:
+            return clingo.parse_term("".join(out))
+        except RuntimeError:
+            return None
+
+
+class RulePlan:
+    """A rule's body as templates, made once per rule: each literal's text, its atom (for an
+    atom) or its operands (for a comparison)."""
+
+    def __init__(self, node):
+        self.head = Template(one_line(str(node.head)))
+        self.body = [Template(one_line(str(lit))) for lit in node.body]
+        self.atoms: list[Template | None] = []
+        self.operands: list[list[Template] | None] = []
+        for lit in node.body:
+            is_literal = lit.ast_type is ASTType.Literal
+            atom = lit.atom if is_literal else None
+            self.atoms.append(Template(one_line(str(atom.symbol)))
+                              if atom is not None and atom.ast_type is ASTType.SymbolicAtom else None)
+            self.operands.append([Template(str(t)) for t in [atom.term, *(g.term for g in atom.guards)]]
+                                 if atom is not None and atom.ast_type is ASTType.Comparison else None)
+
+
+class Substitute(ast.Transformer):
+    def __init__(self, binding: dict[str, Symbol]):
+        self.binding = binding
+
+    def visit_Variable(self, var):
+        if var.name in self.binding:
+            return ast.SymbolicTerm(var.location, self.binding[var.name])
+        return var
+
+
+def substitute(node, binding):
+    return Substitute(binding)(node)
+
+
+def term_symbol(term) -> Symbol | None:
+    """A ground AST term as a Symbol, evaluating integer arithmetic; None if not ground."""
+    t = term.ast_type
+    if t is ASTType.SymbolicTerm:
+        return term.symbol
+    if t is ASTType.Function:
+        args = [term_symbol(a) for a in term.arguments]
+        if any(a is None for a in args):
+            return None
+        return clingo.Tuple_(args) if not term.name else clingo.Function(term.name, args)
+    if t is ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:
+        inner = term_symbol(term.argument)
+        return clingo.Number(-inner.number) if inner is not None and inner.type is SymbolType.Number else None
+    if t is ASTType.BinaryOperation:
+        a, b = term_symbol(term.left), term_symbol(term.right)
+        if a is None or b is None or a.type is not SymbolType.Number or b.type is not SymbolType.Number:
+            return None
+        x, y, op = a.number, b.number, term.operator_type
+        B = ast.BinaryOperator
+        if op in (B.Division, B.Modulo):
+            if y == 0:
+                return None  # clingo leaves an undefined operation out; so do we
+            quotient = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)  # C: towards zero
+            return clingo.Number(quotient if op == B.Division else x - quotient * y)
+        value = {B.Plus: x + y, B.Minus: x - y, B.Multiplication: x * y}.get(op)
+        return clingo.Number(value) if value is not None else None
+    return None
+
+
+def unifies(pattern, sym: Symbol) -> bool:
+    """Does a partly ground term match a symbol? Unbound variables match anything."""
+    t = pattern.ast_type
+    if t is ASTType.Variable:
+        return True
+    if t is ASTType.Function:
+        return (sym.type is SymbolType.Function and sym.name == pattern.name
+                and len(sym.arguments) == len(pattern.arguments)
+                and all(unifies(p, a) for p, a in zip(pattern.arguments, sym.arguments)))
+    return term_symbol(pattern) == sym
+
+
+def describe(term, sym: Symbol | None, labels: dict[str, str]) -> str:
+    """A comparison operand: its label (from the original variable) and its actual value."""
+    value = format_symbol(sym) if sym is not None else one_line(str(term))
+    name = labels.get(term.name) if term.ast_type is ASTType.Variable else None
+    return f"{name} {value}" if name else value
+
+
+@lru_cache(maxsize=1 << 16)
+def atom_text(sym: Symbol) -> str:
+    if not sym.arguments:
+        return sym.name
+    return f"{sym.name}({', '.join(format_symbol(a) if value_from_symbol(a) is not None else str(a) for a in sym.arguments)})"
+
+
+def fill(template: str, binding: dict[str, Symbol], unbound: str | None = None) -> str:
+    """A `says` sentence with {Var} replaced by values; unbound ones by `unbound` if given."""
+    return re.sub(r"\{([A-Z_][A-Za-z0-9_]*)\}",
+                  lambda m: format_symbol(binding[m.group(1)]) if m.group(1) in binding
+                  else m.group(0) if unbound is None else unbound,
+                  template)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,1 @@
+"""Output: the checklist as text, rich terminal text or JSON."""
