@@ -1,6 +1,6 @@
 """The `$ pos …` examples in the docs are real runs: their pasted output is what pos prints now."""
 
-from pos_logic import doc_examples
+from pos_logic.tools import doc_examples
 
 
 def test_every_runnable_doc_example_shows_its_real_output():

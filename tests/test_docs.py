@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pos_logic import catalog
+from pos_logic.tools import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -268,7 +268,7 @@ def test_why_not_still_explains_a_known_finding():
 
 @pytest.mark.parametrize("jurisdiction", ["arkansas", "connecticut"])
 def test_vocabulary_pages_are_generated_from_the_schema(jurisdiction):
-    from pos_logic import vocabulary
+    from pos_logic.language import vocabulary
     page = ROOT / "docs" / "vocabulary" / f"{jurisdiction}.md"
     assert page.read_text(encoding="utf-8") == vocabulary.markdown(jurisdiction), \
         f"{page} is stale: run `pos schema {jurisdiction} --write {page.relative_to(ROOT)}`"

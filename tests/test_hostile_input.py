@@ -18,7 +18,7 @@ from pos_logic.tools.lint import lint
 from pos_logic.language.load import load_case_text
 from pos_logic.language.parse import MAX_DEPTH, MAX_FILE_BYTES, parse_text
 from pos_logic.policy.policy import load_policy
-from pos_logic import values
+from pos_logic.language import values
 from pos_logic.language.values import MAX_AMOUNTS
 
 from conftest import make_case

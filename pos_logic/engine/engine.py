@@ -24,7 +24,7 @@ from clingo import ast
 
 from ..errors import InputError, PosError
 from ..language.facts import Fact, from_case
-from ..language.model import Case
+from ..language.model import FINDINGS, Case
 from ..policy.policy import CASE_DOMAIN, PROBE, RECORD, Policy, clingo_diagnostic
 from .portfolio import link
 
@@ -140,6 +140,5 @@ def probe(runs: list[CaseRun], policy: Policy, probes: list) -> list[list[Symbol
 
 
 def _finding_signatures():
-    from ..language.model import FINDING_KINDS
-    arities = {"document": 4, "value": 4}
-    return [(k, arities.get(k, 3)) for k in FINDING_KINDS]
+    """The finding predicates as the threaded rules derive them: the case comes first."""
+    return [(k.name, k.arity + 1) for k in FINDINGS]

@@ -18,8 +18,31 @@ from .syntax import Value
 #: a "should" the case falls short of; a note is information that asks nothing of the case
 #: (a filter may drop notes); `met` is a requirement that applies and that the case satisfies,
 #: so a reader tells "applied and passed" from "not encoded".
-FINDING_KINDS = ("violation", "approval", "document", "language", "procurement",
-                 "obligation", "advisory", "note", "met", "value")
+@dataclass(frozen=True)
+class FindingKind:
+    """One kind of finding: the one table the engine (#show), lint (arities), the checklist
+    (headings, marks) and the web page read."""
+
+    name: str
+    arity: int  #: arguments as rules write it (the agreement first); the engine adds the case
+    heading: str
+    mark: str  #: the checklist's bullet
+
+
+FINDINGS = (
+    FindingKind("violation", 2, "Violations", "✗"),
+    FindingKind("approval", 2, "Approvals", "•"),
+    FindingKind("document", 3, "Documents", "•"),
+    FindingKind("language", 2, "Contract language", "•"),
+    FindingKind("procurement", 2, "Procurement", "•"),
+    FindingKind("obligation", 2, "Obligations", "•"),
+    FindingKind("advisory", 2, "Advisories", "!"),
+    FindingKind("note", 2, "Notes", "i"),
+    FindingKind("met", 2, "Met requirements", "✓"),
+    FindingKind("value", 3, "Computed values", "="),
+)
+FINDING_KINDS = tuple(k.name for k in FINDINGS)
+FINDING = {k.name: k for k in FINDINGS}
 
 
 @dataclass(frozen=True)

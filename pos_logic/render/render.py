@@ -11,17 +11,10 @@ from clingo import Symbol, SymbolType
 from ..check import CaseResult
 from ..errors import Diagnostic
 from ..explain.explain import Derivation, Finding, Premise
-from ..language.model import FINDING_KINDS
+from ..language.model import FINDING, FINDING_KINDS
 from ..language.values import Money, Percent, value_from_symbol
 
 JSON_VERSION = 2
-HEADINGS = {
-    "violation": "Violations", "approval": "Approvals", "document": "Documents",
-    "language": "Contract language", "procurement": "Procurement", "obligation": "Obligations",
-    "advisory": "Advisories", "note": "Notes", "met": "Met requirements",
-    "value": "Computed values",
-}
-_MARKS = {"violation": "✗", "advisory": "!", "note": "i", "met": "✓", "value": "="}
 
 
 def _finding_line(f: Finding) -> str:
@@ -45,9 +38,9 @@ def text(results: list[CaseResult]) -> str:
                 group = [f for f in mine if f.kind == kind]
                 if not group:
                     continue
-                out.append(f"    {HEADINGS[kind]}")
+                out.append(f"    {FINDING[kind].heading}")
                 for f in group:
-                    out.append(f"      {_MARKS.get(kind, '•')} {_finding_line(f)}")
+                    out.append(f"      {FINDING[kind].mark} {_finding_line(f)}")
                     if kind != "value":
                         out.append(f"          {f.reason}")
                     if f.derivations[0].cure:

@@ -15,12 +15,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from ..language.model import FINDINGS
+
 #: a line's style, by how it starts once stripped
-_STYLES = (("✗", "bold red"), ("?", "yellow"), ("!", "yellow"), ("VIOLATIONS FOUND", "bold red"),
+_STYLES = (("✗", "bold red"), ("?", "yellow"), ("!", "yellow"), ("✓", "green"), ("VIOLATIONS FOUND", "bold red"),
            ("no violations among", "yellow"), ("no violations", "green"), ("FAIL", "bold red"),
            ("pass", "green"), ("ERROR", "bold red"), ("expectation not met", "red"), ("policies:", "dim"))
 #: marks after which a wrapped line's continuation is indented two more columns
-_MARKS = ("✗ ", "• ", "! ", "= ", "? ")
+_MARKS = tuple(f"{k.mark} " for k in FINDINGS) + ("? ",)
 
 
 def _style(line: str) -> str:

@@ -47,14 +47,14 @@ from ..errors import Diagnostic, InputError, closest, sorted_diagnostics
 from ..policy.policy_guard import parse_named, read_policy_text
 from ..engine.portfolio import PEER_ARITY
 from ..policy.resources import policies_root
+from ..language.model import FINDINGS
 from ..language.schema import Schema, load_schema
 
 #: every key a `%@` annotation may have
 KNOWN_KEYS = ("id", "cite", "says", "reading", "cure", "means", "means_not", "param", "setting",
               "values", "internal", "cite_from")
 #: the arguments of each finding (docs/policies.md, "Findings")
-FINDING_ARITY = {"violation": 2, "approval": 2, "document": 3, "language": 2, "procurement": 2,
-                 "obligation": 2, "advisory": 2, "note": 2, "met": 2, "value": 3}
+FINDING_ARITY = {k.name: k.arity for k in FINDINGS}
 DOCUMENT_ROLES = ("legal_attachment", "file")
 #: facts every case has (policy.HEADER_FACTS), with their arities (facts.py), and the facts the
 #: portfolio stage may add (portfolio.py)

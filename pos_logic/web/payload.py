@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from ..check import CaseResult
 from ..errors import Diagnostic
-from ..language.model import FINDING_KINDS
-from ..render.render import HEADINGS, JSON_VERSION, case_json
+from ..language.model import FINDINGS
+from ..render.render import JSON_VERSION, case_json
 
 #: the version of the API's request and response documents (docs/web.md)
 API_VERSION = 1
@@ -32,8 +32,9 @@ def diagnostic_json(d: Diagnostic) -> dict:
 
 
 def kinds() -> list[list[str]]:
-    """The finding kinds in checklist order, with their headings (the page groups by them)."""
-    return [[k, HEADINGS[k]] for k in FINDING_KINDS]
+    """The finding kinds in checklist order, with their headings and marks (the page groups by
+    them)."""
+    return [[k.name, k.heading, k.mark] for k in FINDINGS]
 
 
 def results_payload(results: list[CaseResult]) -> dict:

@@ -2,7 +2,6 @@
 // Everything from a case is written with textContent: a contractor's name is text, never markup.
 "use strict";
 
-const MARKS = { violation: "✗", advisory: "!", value: "=" };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -60,10 +59,10 @@ function renderPremise(p, onLine) {
   return li;
 }
 
-function renderFinding(f, onLine) {
+function renderFinding(f, mark, onLine) {
   const detail = f.detail ? ` (${f.detail})` : "";
   const box = el("div", { class: `finding ${f.kind}` },
-    el("div", { class: "head" }, el("span", { class: "mark", "aria-hidden": "true" }, MARKS[f.kind] || "•"),
+    el("div", { class: "head" }, el("span", { class: "mark", "aria-hidden": "true" }, mark),
        f.finding + detail),
     el("div", { class: "meta" }, `${f.cite} [${f.rules.join(", ")}]`),
     f.kind !== "value" ? el("div", { class: "reason" }, f.reason) : null,
@@ -90,11 +89,11 @@ function renderCase(c, kinds, onLine) {
     out.append(el("h3", { class: "case-title" }, `${a.kind} “${a.title}”`));
     const mine = c.findings.filter(f => f.agreement === a.title);
     if (!mine.length) out.append(el("p", { class: "hint" }, "no findings"));
-    for (const [kind, heading] of kinds) {
+    for (const [kind, heading, mark] of kinds) {
       const group = mine.filter(f => f.kind === kind);
       if (!group.length) continue;
       const section = el("section", { class: "group", "aria-label": heading }, el("h3", {}, heading));
-      for (const f of group) section.append(renderFinding(f, onLine));
+      for (const f of group) section.append(renderFinding(f, mark, onLine));
       out.append(section);
     }
   }
