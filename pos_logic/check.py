@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine.engine import run_cases
-from .errors import Diagnostic, InputError, closest
+from .errors import Diagnostic, InputError, Span, closest
 from .tester.expect import Miss, compare
 from .explain.explain import Finding, findings_of
 from .engine.limits import bounded
@@ -87,7 +87,7 @@ def expand(paths) -> list[Path]:
 def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[Diagnostic]:
     """A case's `setting` lines and the --set choices must name settings the policy declares."""
     problems = []
-    asked = [(n.value, v.value, n.span, v.span) for n, v in case.settings]
+    asked: list[tuple[str, str, Span | None, Span | None]] = [(n.word, v.word, n.span, v.span) for n, v in case.settings]
     asked += [(n, v, None, None) for n, v in sorted(chosen.items())]
     for name, value, name_span, value_span in asked:
         setting = policy.settings.get(name)
@@ -162,7 +162,7 @@ def check_each(paths, depth: int | None = 1) -> dict[Path, CaseResult | InputErr
 
 def readings(case: Case, policy: Policy, chosen: dict[str, str]) -> dict[str, str]:
     """Each setting's reading for this case: its own `setting` line, else --set, else the default."""
-    own = {n.value: v.value for n, v in case.settings}
+    own = {n.word: v.word for n, v in case.settings}
     return {name: own.get(name, chosen.get(name, s.default)) for name, s in sorted(policy.settings.items())}
 
 

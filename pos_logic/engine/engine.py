@@ -95,7 +95,7 @@ def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str, extra=
         if messages:
             raise InputError([clingo_diagnostic(m, "policy") for m in messages]) from None
         raise PolicyError("clingo could not ground the policy") from None
-    ctl.configuration.solve.models = 2  # a second answer means the policy does not decide
+    ctl.configuration.solve.models = 2  # type: ignore[union-attr]  # a second answer means the policy does not decide
     with ctl.solve(yield_=True) as handle:
         found = [model.symbols(shown=True) for model in handle]
     if len(found) == 1:

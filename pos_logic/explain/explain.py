@@ -45,7 +45,7 @@ class Premise:
     parts: list["Premise"] = field(default_factory=list)  # what an aggregate ranged over
 
     def to_json(self) -> dict:
-        out = {"kind": self.kind, "text": self.text}
+        out: dict[str, object] = {"kind": self.kind, "text": self.text}
         for key in ("atom", "source", "source_text"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
@@ -203,9 +203,10 @@ class _Explainer:
     def premise(self, rule: Rule, i: int, original, binding, text: str, visiting) -> Premise | None:
         """Body literal i of `rule` at the firing `binding`, whose ground text is `text`."""
         plan = rule.plan
-        if plan.atoms[i] is not None:
-            sym = plan.atoms[i].symbol(binding)
-            atom = plan.atoms[i].shown(binding)
+        template = plan.atoms[i]
+        if template is not None:
+            sym = template.symbol(binding)
+            atom = template.shown(binding)
             if original.sign != ast.Sign.NoSign:
                 pred = original.atom.symbol.name if original.atom.symbol.ast_type is ASTType.Function else atom
                 means, means_not = self.means.get(pred, ("", ""))
@@ -217,8 +218,9 @@ class _Explainer:
                 if sym is None:
                     return Premise("fact", atom, atom=atom)
             return self.atom_premise(sym, visiting)
-        if plan.operands[i] is not None:
-            values = [t.symbol(binding) for t in plan.operands[i]]
+        operands = plan.operands[i]
+        if operands is not None:
+            values = [t.symbol(binding) for t in operands]
             _, _, words = compare_values(original, values, rule.labels, lambda: text)
             return Premise("compare", words, atom=text)
         parts: list[Premise] = []

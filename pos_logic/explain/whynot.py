@@ -105,8 +105,8 @@ def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...]) -> li
     [found] = probe([run], policy, probes) if probes else [[]]
     by_prefix: dict[tuple[int, int], list[tuple[Symbol, ...]]] = {}
     for sym in found:
-        tag, values = sym.arguments
-        by_prefix.setdefault((tag.arguments[0].number, tag.arguments[1].number), []).append(tuple(values.arguments))
+        prefix, values = sym.arguments
+        by_prefix.setdefault((prefix.arguments[0].number, prefix.arguments[1].number), []).append(tuple(values.arguments))
     attempts = []
     for rule, binding, checks in plans:
         labels = rule.labels

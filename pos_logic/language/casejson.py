@@ -370,9 +370,9 @@ def _moved(st: Statement, to: Span) -> Statement:
     def value(v: Value) -> Value:
         inner = v.value
         if v.kind == "list":
-            inner = tuple(value(x) for x in v.value)
+            inner = tuple(value(x) for x in v.items)
         elif v.kind == "call":
-            inner = (v.value[0], tuple(value(x) for x in v.value[1]))
+            inner = (v.call[0], tuple(value(x) for x in v.call[1]))
         return Value(v.kind, inner, to, v.text)
     return Statement(st.name, to, tuple(tuple(value(v) for v in g) for g in st.groups), None, to)
 
@@ -446,9 +446,9 @@ def _json_value(v: Value):
     if v.kind == "int":
         return v.value
     if v.kind == "date":
-        return v.value.isoformat()
+        return v.date.isoformat()
     if v.kind == "period":
-        return f"{v.value[0].isoformat()} to {v.value[1].isoformat()}"
+        return f"{v.period[0].isoformat()} to {v.period[1].isoformat()}"
     if v.kind in ("money", "percent"):
         return str(v.value)
     return v.value

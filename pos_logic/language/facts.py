@@ -44,18 +44,18 @@ def asp_constant(word: str) -> Symbol:
 def value_symbols(v: Value) -> list[Symbol]:
     """The ASP terms one typed value contributes (a period gives its two dates)."""
     if v.kind == "money":
-        return [money_to_symbol(v.value)]
+        return [money_to_symbol(v.money)]
     if v.kind == "percent":
-        return [percent_to_symbol(v.value)]
+        return [percent_to_symbol(v.percent)]
     if v.kind == "date":
-        return [date_to_symbol(v.value)]
+        return [date_to_symbol(v.date)]
     if v.kind == "period":
-        return [date_to_symbol(v.value[0]), date_to_symbol(v.value[1])]
+        return [date_to_symbol(v.period[0]), date_to_symbol(v.period[1])]
     if v.kind == "int":
-        return [Number(v.value)]
+        return [Number(v.number)]
     if v.kind in ("string", "form"):
-        return [String(v.value)]
-    return [asp_constant(v.value)]  # enum, name, yesno
+        return [String(v.word)]
+    return [asp_constant(v.word)]  # enum, name, yesno
 
 
 def from_case(case: Case, settings: dict[str, str] | None = None) -> list[Fact]:
@@ -63,15 +63,15 @@ def from_case(case: Case, settings: dict[str, str] | None = None) -> list[Fact]:
     (`pos check --set`); a case's own `setting` lines win over them."""
     schema = load_schema(case.jurisdiction)
     facts: list[Fact] = []
-    own = {name.value for name, _ in case.settings}
+    own = {name.word for name, _ in case.settings}
     for name, value in case.settings:
-        facts.append(Fact(Function("setting", [asp_constant(name.value), asp_constant(value.value)]), name.span))
-    for name, value in sorted((settings or {}).items()):
-        if name not in own:
-            facts.append(Fact(Function("setting", [asp_constant(name), asp_constant(value)]),
+        facts.append(Fact(Function("setting", [asp_constant(name.word), asp_constant(value.word)]), name.span))
+    for chosen, reading in sorted((settings or {}).items()):
+        if chosen not in own:
+            facts.append(Fact(Function("setting", [asp_constant(chosen), asp_constant(reading)]),
                               Span("--set", 1, 1)))
     if case.as_of is not None:
-        facts.append(Fact(Function("as_of", [date_to_symbol(case.as_of)]), case.as_of_span))
+        facts.append(Fact(Function("as_of", [date_to_symbol(case.as_of)]), case.as_of_span or Span(case.file, 1, 1)))
     for agreement in case.agreements:
         ident = Number(agreement.id)
         facts.append(Fact(Function("agreement", [ident]), agreement.span))
@@ -84,7 +84,7 @@ def _entity_facts(entity: Entity, schema, facts: list[Fact]) -> None:
     spec = schema.blocks[entity.block]
     ident = Number(entity.id)
     if entity.label is not None:
-        facts.append(Fact(Function("name", [ident, String(entity.label.value)]), entity.label.span))
+        facts.append(Fact(Function("name", [ident, String(entity.label.word)]), entity.label.span))
     for attr in entity.attributes:
         fact = spec.attributes[attr.name].fact
         facts.append(Fact(Function("given", [ident, Function(fact)]), attr.span))

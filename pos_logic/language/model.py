@@ -69,7 +69,7 @@ class Entity:
 
     @property
     def title(self) -> str:
-        return self.label.value if self.label is not None else self.kind
+        return self.label.word if self.label is not None else self.kind
 
     def walk(self):
         yield self

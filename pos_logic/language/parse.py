@@ -106,7 +106,7 @@ def parse_text(text: str, filename: str) -> tuple[Statement, ...]:
         text += "\n"
     syntax_errors: list[Diagnostic] = []
     seen_lines: set[int] = set()
-    stuck: list[frozenset] = []
+    stuck: list[frozenset[str] | None] = []
 
     def record(err: UnexpectedInput) -> bool:
         diag = _diagnostic(err, filename, text)
@@ -129,6 +129,7 @@ def parse_text(text: str, filename: str) -> tuple[Statement, ...]:
         tree = None
     if syntax_errors:
         raise InputError(with_sources(syntax_errors, text))
+    assert tree is not None  # a parse that raised recorded its error above
     builder = _Builder(filename)
     statements = builder.transform(tree)
     if builder.errors:
@@ -177,20 +178,21 @@ def _diagnostic(err: UnexpectedInput, filename: str, text: str) -> Diagnostic:
             message = f"unexpected {shown}"
     elif isinstance(err, UnexpectedCharacters):
         line, col = err.line, err.column
-        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        pos = err.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else ""
         message = f"unexpected character {ch!r}"
         expected = set(err.allowed or ())
         if ch == '"':
             message = "a quoted name is not closed on this line"
-        elif ch in "/." and (m := _slashed_date(text, err.pos_in_stream)):
+        elif ch in "/." and (m := _slashed_date(text, pos)):
             message, expected = "dates are written YYYY-MM-DD, like 2025-07-01", set()
-            col -= err.pos_in_stream - m.start()
+            col -= pos - m.start()
     else:  # UnexpectedEOF
         line, col = _end_position(text)
         message = "the file ends too early"
         expected = set(getattr(err, "expected", ()) or ())
-    shown = tuple(sorted({_TERMINAL_NAMES.get(t, t) for t in expected}))
-    return Diagnostic(filename, line, col, message, expected=shown)
+    names = tuple(sorted({_TERMINAL_NAMES.get(t, t) for t in expected}))
+    return Diagnostic(filename, line, col, message, expected=names)
 
 
 def _slashed_date(text: str, i: int) -> re.Match | None:

@@ -328,7 +328,9 @@ class _Checker:
         schema = self.schema(header["jurisdiction"])
         title = self.single(header.get("case"), "string")
         as_of = self.single(header.get("as_of"), "date")
-        agreements, expectation_stmts, settings = [], [], []
+        agreements: list[Entity] = []
+        expectation_stmts: list[Statement] = []
+        settings: list[tuple[Value, Value]] = []
         for st in statements:
             if st.name == "setting":
                 settings.extend(self.setting(st, settings))
@@ -353,8 +355,8 @@ class _Checker:
                                         "so findings and expectations can tell them apart")
         expectations = [e for st in expectation_stmts for e in self.expectations(st, titles)]
         self.done()
-        return Case(self.filename, title.value if title else self.filename, schema.jurisdiction,
-                    as_of.value if as_of else None, tuple(agreements), tuple(expectations), self.text,
+        return Case(self.filename, title.word if title else self.filename, schema.jurisdiction,
+                    as_of.date if as_of else None, tuple(agreements), tuple(expectations), self.text,
                     tuple(settings), as_of.span if as_of else None)
 
     def setting(self, st: Statement, earlier: list) -> list[tuple[Value, Value]]:
@@ -374,7 +376,7 @@ class _Checker:
         if len(values) != 1 or values[0].kind != "name":
             self.fail(st.span, "write the jurisdiction as one name", expected=known)
             self.done()
-        name = values[0].value
+        name = values[0].word
         if name not in known:
             self.fail(values[0].span, f"unknown jurisdiction '{name}'", closest(name, known), known)
             self.done()
@@ -468,40 +470,41 @@ class _Checker:
                 self.fail(group[0].span, f"'{st.name}' takes {len(spec.fields)} value(s): "
                           + ", then ".join(f.describe() for f in spec.fields) + f"; got {len(group)}")
                 continue
-            typed = tuple(self.typed(v, f, schema, st.name) for v, f in zip(group, spec.fields))
-            if all(t is not None for t in typed):
-                items.append(typed)
+            typed = [self.typed(v, f, schema, st.name) for v, f in zip(group, spec.fields)]
+            kept = tuple(t for t in typed if t is not None)
+            if len(kept) == len(typed):
+                items.append(kept)
         return Attribute(spec.name, tuple(items), st.span)
 
     def typed(self, v: Value, f: FieldSpec, schema: Schema, attr: str) -> Value | None:
         want = f.type
         if want in _SYNTAX_KIND:
-            if want == "money" and v.kind == "money" and v.value.cents < 0:
+            if want == "money" and v.kind == "money" and v.money.cents < 0:
                 self.fail(v.span, f"{v.text} is negative; amounts are written without a sign"
                           f" ('{attr}' is not one of the few amounts that may go the other way)")
                 return None
             if v.kind == _SYNTAX_KIND[want]:  # a signed amount is an amount from here on
                 return Value("money" if want == "signed_money" else want, v.value, v.span, v.text)
         elif want == "yesno":
-            if v.kind == "name" and v.value.lower() in ("yes", "no"):
-                return Value(want, v.value.lower(), v.span, v.text)
+            if v.kind == "name" and v.word.lower() in ("yes", "no"):
+                return Value(want, v.word.lower(), v.span, v.text)
         elif want == "name":
             if v.kind == "name":
                 return Value(want, v.value, v.span, v.text)
         elif want == "enum":
             if v.kind == "name":
                 exact = {x.lower(): x for x in f.values}
-                if v.value.lower() in exact:
-                    return Value(want, exact[v.value.lower()], v.span, v.text)
-                self.fail(v.span, f"'{v.value}' is not a valid {f.name}", closest(v.value, f.values), f.values)
+                if v.word.lower() in exact:
+                    return Value(want, exact[v.word.lower()], v.span, v.text)
+                self.fail(v.span, f"'{v.word}' is not a valid {f.name}", closest(v.word, f.values), f.values)
                 return None
         elif want == "form":
             if v.kind in ("name", "string"):
                 exact = {x.lower(): x for x in schema.forms}
-                if v.value.lower() in exact:
-                    return Value(want, exact[v.value.lower()], v.span, v.text)
-                self.fail(v.span, f"'{v.value}' is not a document known in {schema.jurisdiction}",
-                          closest(v.value, schema.forms))
+                if v.word.lower() in exact:
+                    return Value(want, exact[v.word.lower()], v.span, v.text)
+                self.fail(v.span, f"'{v.word}' is not a document known in {schema.jurisdiction}",
+                          closest(v.word, schema.forms))
                 return None
         self.fail(v.span, f"'{attr}' takes {f.describe()}, not {v.text!r}")
         return None
@@ -511,11 +514,11 @@ class _Checker:
         agreement = None
         values = st.values()
         if values:
-            if values[0].kind != "string" or values[0].value not in titles:
+            if values[0].kind != "string" or values[0].word not in titles:
                 self.fail(values[0].span, "expect takes the quoted name of one of the case's agreements",
                           closest(str(values[0].value), titles), [f'"{t}"' for t in titles])
             else:
-                agreement = values[0].value
+                agreement = values[0].word
         if st.block is None:
             self.fail(st.name_span, "expect needs a block: expect { document PCS-D … }")
             return []
@@ -536,7 +539,7 @@ class _Checker:
                 self.fail(st.name_span, "write 'not <kind> <finding>', e.g. not document PCS-D")
                 return []
             first = groups[0].pop(0)
-            kind_name, kind_span = first.value, first.span
+            kind_name, kind_span = first.word, first.span
             if not groups[0] and len(groups) > 1:
                 self.fail(first.span, f"write 'not {first.value} <finding>' with no comma after the kind")
                 return []
@@ -573,14 +576,14 @@ class _Checker:
 def _key_text(v: Value) -> str:
     """An expectation's value as the canonical text findings are matched with."""
     if v.kind == "call":
-        name, args = v.value
+        name, args = v.call
         return f"{name}({', '.join(_key_text(a) for a in args)})"
     if v.kind == "list":
-        return "[" + ", ".join(_key_text(a) for a in v.value) + "]"
+        return "[" + ", ".join(_key_text(a) for a in v.items) + "]"
     if v.kind == "period":
-        return f"{v.value[0].isoformat()} to {v.value[1].isoformat()}"
+        return f"{v.period[0].isoformat()} to {v.period[1].isoformat()}"
     if v.kind == "date":
-        return v.value.isoformat()
+        return v.date.isoformat()
     return str(v.value)
 
 

@@ -6,23 +6,78 @@ check (`schema.check`) turns it into the typed case model.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar, Union
 
 from ..errors import Span
+from .values import Money, Percent
+
+_T = TypeVar("_T")
+
+
+#: what a literal holds: an amount, a percentage, a date, a number, a word or quoted text, a
+#: period (two dates), a list of literals, or a call (a name and its argument literals)
+Data = Union[Money, Percent, dt.date, int, str, tuple[dt.date, dt.date], tuple["Value", ...],
+             tuple[str, tuple["Value", ...]]]
 
 
 @dataclass(frozen=True)
 class Value:
-    """A literal: kind is money, percent, date, period, number, string, name, list or call.
+    """A literal: kind is money, percent, date, period, int, string, name, list or call (and,
+    once the schema has typed it, enum, form or yesno); `value` holds its exact Python value.
 
-    `value` holds the exact Python value (Money, Percent, date, (date, date), int, str,
-    tuple of Values for a list, (name, tuple of Values) for a call).
+    Code that needs one type reads it through the typed view (`money`, `date`, `word`, …),
+    which says what it expects and fails loudly on anything else instead of passing it on.
     """
 
     kind: str
-    value: object
+    value: Data
     span: Span
     text: str
+
+    def _as(self, kind: type[_T]) -> _T:
+        if not isinstance(self.value, kind) or isinstance(self.value, bool):
+            raise TypeError(f"{self.text!r} is a {self.kind}, not a {kind.__name__}")
+        return self.value
+
+    @property
+    def money(self) -> Money:
+        return self._as(Money)
+
+    @property
+    def percent(self) -> Percent:
+        return self._as(Percent)
+
+    @property
+    def date(self) -> dt.date:
+        return self._as(dt.date)
+
+    @property
+    def number(self) -> int:
+        return self._as(int)
+
+    @property
+    def word(self) -> str:
+        """A name, an enum value, a form, yes/no or quoted text."""
+        return self._as(str)
+
+    def _parts(self, kind: str) -> tuple:
+        if self.kind != kind:
+            raise TypeError(f"{self.text!r} is a {self.kind}, not a {kind}")
+        return self._as(tuple)
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        return self._parts("period")
+
+    @property
+    def items(self) -> tuple[Value, ...]:
+        return self._parts("list")
+
+    @property
+    def call(self) -> tuple[str, tuple[Value, ...]]:
+        return self._parts("call")
 
 
 @dataclass(frozen=True)

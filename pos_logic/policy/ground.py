@@ -62,11 +62,12 @@ def compare_values(original, values: list[Symbol | None], labels: dict[str, str]
                    unevaluated) -> tuple[bool | None, list[Symbol | None], str]:
     """compare, given the operands' values; `unevaluated()` words it when one is not a value."""
     names = [original.atom.term] + [g.term for g in original.atom.guards]
-    if any(v is None for v in values):
+    known = [v for v in values if v is not None]
+    if len(known) != len(values):
         return None, values, unevaluated()
     holds, parts = True, []
     for i, guard in enumerate(original.atom.guards):
-        left, right = values[i], values[i + 1]
+        left, right = known[i], known[i + 1]
         ok = HOLDS[guard.comparison](left, right)
         is_date = left.type is SymbolType.Function and left.name == "d"
         verb = OPS[guard.comparison][2 if is_date else 1] if ok else NEGATED[guard.comparison][1 if is_date else 0]
@@ -165,8 +166,9 @@ def term_symbol(term) -> Symbol | None:
     if t is ASTType.SymbolicTerm:
         return term.symbol
     if t is ASTType.Function:
-        args = [term_symbol(a) for a in term.arguments]
-        if any(a is None for a in args):
+        found = [term_symbol(a) for a in term.arguments]
+        args = [a for a in found if a is not None]
+        if len(args) != len(found):
             return None
         return clingo.Tuple_(args) if not term.name else clingo.Function(term.name, args)
     if t is ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:

@@ -226,7 +226,11 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
     if errors:
         raise InputError(errors)
     local = local_predicates([n for n, _ in kept], case_facts)
-    statements, program, checklist, plain, final_rules = [], [], [], [], []
+    statements: list[ast.AST] = []
+    program: list[str] = []
+    checklist: list[str] = []
+    plain: list[str] = []
+    final_rules: list[Rule] = []
     read_by_cases: set[str] = set()
     for node, rule in kept:
         rule = _with_node(scoped(rule, node, local), node)
@@ -388,8 +392,8 @@ def read_rule(index: int, path: Path, node: ast.AST, lines: list[str], errors: l
         return None
     annotations: dict[str, str] = {}
     row = loc.line - 2
-    while row >= 0 and ANNOTATION.match(lines[row]):
-        key, value = ANNOTATION.match(lines[row]).groups()
+    while row >= 0 and (found := ANNOTATION.match(lines[row])):
+        key, value = found.groups()
         annotations.setdefault(key, value)
         row -= 1
     end = node.location.end

@@ -70,9 +70,9 @@ def cached(jurisdiction: str, key: str, compile_: Callable[[], Any]) -> Any:
     value = compile_()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=".tmp-", delete=False) as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(f.name, path)
+        with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=".tmp-", delete=False) as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(out.name, path)
         _prune(folder, jurisdiction)
     except OSError:
         pass  # a read-only home: compile in every process

@@ -78,7 +78,7 @@ def tool_version() -> str:
 
 
 def as_json(results: list[CaseResult], *, policies: dict | None = None, settings: dict | None = None,
-            errors: list[Diagnostic] = (), derivations: bool = False) -> str:
+            errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> str:
     """One JSON document for a run, always (load errors included): what was found, under which
     tool, policies and settings. Derivations only when asked (they are large); the format is
     documented in docs/cli.md and docs/findings.schema.json."""

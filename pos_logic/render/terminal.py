@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from ..language.model import FINDINGS
@@ -64,21 +64,25 @@ def progress(total: int, label: str):
     still going after a second, and only on a terminal."""
     console = Console(stderr=True)
     start = time.monotonic()
-    state = {"done": 0, "bar": None, "task": None}
+    done = 0
+    bar: Progress | None = None
+    task: TaskID | None = None
 
     def step() -> None:
-        state["done"] += 1
-        if state["bar"] is None:
+        nonlocal done, bar, task
+        done += 1
+        if bar is None:
             if not console.is_terminal or time.monotonic() - start < 1.0:
                 return
             bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                            console=console, transient=True)
             bar.start()
-            state["bar"], state["task"] = bar, bar.add_task(label, total=total)
-        state["bar"].update(state["task"], completed=state["done"])
+            task = bar.add_task(label, total=total)
+        if task is not None:
+            bar.update(task, completed=done)
 
     try:
         yield step
     finally:
-        if state["bar"] is not None:
-            state["bar"].stop()
+        if bar is not None:
+            bar.stop()

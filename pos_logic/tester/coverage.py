@@ -56,7 +56,7 @@ class Boundary:
 
 @dataclass
 class Coverage:
-    rules: list[Rule]
+    rules: tuple[Rule, ...]
     fired: set[int]
     boundaries: list[Boundary]
 
@@ -117,10 +117,10 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
     rows: dict[int, list[tuple[Symbol, ...]]] = {}
     for found in probe(runs, policy, probes):
         for sym in found:
-            tag, values = sym.arguments
-            rows.setdefault(tag.number, []).append(tuple(values.arguments))
+            key, found_row = sym.arguments
+            rows.setdefault(key.number, []).append(tuple(found_row.arguments))
     versions = _parameter_versions(policy)
-    out = []
+    out: list[Boundary] = []
     for rule, binding, comparisons in plans:
         names = probe_variables(rule, binding)
         labels = rule.labels
@@ -133,21 +133,22 @@ def _boundaries(runs: list[CaseRun], policy: Policy) -> list[Boundary]:
             per_version: dict[Symbol, Boundary] = {}
             if dated is not None:  # one boundary per dated version of the parameter compared with
                 position, parameter = dated
-                for since, value in versions.get(parameter, []):
-                    per_version.setdefault(value, Boundary(
-                        rule, f"{text} with {parameter} {_shown(value)} (since {_shown(since)})"))
+                for since, amount in versions.get(parameter, []):
+                    per_version.setdefault(amount, Boundary(
+                        rule, f"{text} with {parameter} {_shown(amount)} (since {_shown(since)})"))
             boundary = Boundary(rule, text)
             for row in rows.get(rule.index, []):
                 holds, syms, _ = compare(lit, substitute(lit, dict(zip(names, row))), labels)
-                if holds is None:
+                values = [s for s in syms if s is not None]  # all of them, once compare could
+                if holds is None or len(values) != len(syms):
                     continue
                 shown = " vs ".join(describe(t, s, labels) for t, s in zip(
-                    [lit.atom.term] + [g.term for g in lit.atom.guards], syms))
+                    [lit.atom.term] + [g.term for g in lit.atom.guards], values))
                 target = boundary
                 if dated is not None:
-                    target = per_version.setdefault(syms[dated[0]], Boundary(
-                        rule, f"{text} with {dated[1]} {_shown(syms[dated[0]])}"))
-                (target.true_values if holds else target.false_values).setdefault(syms[0], shown)
+                    target = per_version.setdefault(values[dated[0]], Boundary(
+                        rule, f"{text} with {dated[1]} {_shown(values[dated[0]])}"))
+                (target.true_values if holds else target.false_values).setdefault(values[0], shown)
             out.extend(per_version.values() if dated is not None else [boundary])
     return out
 

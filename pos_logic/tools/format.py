@@ -111,14 +111,14 @@ class _CommentCollector:
                             lexer_callbacks={"COMMENT": self._comment, "_NL": self._newline})
 
     def _comment(self, tok: Token) -> Token:
-        self._found.append(_Comment(tok.line, tok.column, str(tok).rstrip()))
+        self._found.append(_Comment(tok.line or 0, tok.column or 0, str(tok).rstrip()))
         return tok
 
     def _newline(self, tok: Token) -> Token:
         text = str(tok)
         for m in re.finditer(r"#[^\n]*", text):
             line_start = text.rfind("\n", 0, m.start()) + 1
-            self._found.append(_Comment(tok.line + text.count("\n", 0, m.start()),
+            self._found.append(_Comment((tok.line or 0) + text.count("\n", 0, m.start()),
                                         m.start() - line_start + 1, m.group().rstrip()))
         return tok
 
@@ -143,21 +143,19 @@ def _quote(s: str) -> str:
 
 def _value_text(v: Value) -> str:
     """The canonical one-line text of a value."""
-    kind, value = v.kind, v.value
-    if kind in ("money", "percent", "number"):
-        return str(value)
+    kind = v.kind
     if kind == "date":
-        return value.isoformat()
+        return v.date.isoformat()
     if kind == "period":
-        return f"{value[0].isoformat()} to {value[1].isoformat()}"
+        return f"{v.period[0].isoformat()} to {v.period[1].isoformat()}"
     if kind == "string":
-        return _quote(value)
+        return _quote(v.word)
     if kind == "list":
-        return "[" + ", ".join(_value_text(item) for item in value) + "]"
+        return "[" + ", ".join(_value_text(item) for item in v.items) + "]"
     if kind == "call":
-        name, args = value
+        name, args = v.call
         return f"{name}(" + ", ".join(_value_text(a) for a in args) + ")"
-    return str(value)  # name
+    return str(v.value)  # money, percent, number, name
 
 
 def _group_text(group: tuple[Value, ...]) -> str:
@@ -458,7 +456,7 @@ class _Formatter:
             indent = w.cur.indent
             w.put("[")
             w.trail(self.open.pop(key, []))
-            items = v.value
+            items = v.items
             for i, item in enumerate(items):
                 last = i == len(items) - 1
                 w.line(indent + INDENT)
@@ -472,7 +470,7 @@ class _Formatter:
             w.cur.above_indent = indent + INDENT
             w.put("]")
         elif v.kind == "call":
-            name, args = v.value
+            name, args = v.call
             texts = [_value_text(a) for a in args]
             w.put(name + "(")
             for i, a in enumerate(args):
@@ -599,9 +597,9 @@ def _statement_shape(st: Statement):
 
 def _value_shape(v: Value):
     if v.kind == "list":
-        return ("list", tuple(_value_shape(i) for i in v.value))
+        return ("list", tuple(_value_shape(i) for i in v.items))
     if v.kind == "call":
-        return ("call", v.value[0], tuple(_value_shape(a) for a in v.value[1]))
+        return ("call", v.call[0], tuple(_value_shape(a) for a in v.call[1]))
     return (v.kind, v.value)
 
 

@@ -226,7 +226,7 @@ class _Linter:
         """Every `%@` line is `key: value` with a known key, and belongs to the rule below it."""
         starts = {n.location.begin.line for n in src.nodes}
         starts |= {s.location.begin.line for s in src.statements if s.ast_type is not ASTType.Program}
-        block: list[tuple[str, str]] = []
+        block: list[tuple[int, str]] = []
         for number, row in enumerate(src.lines + [""], start=1):
             m = _policy.ANNOTATION.match(row)
             if m:
@@ -434,19 +434,19 @@ class _Jurisdiction:
                             f"not {r.rule.arity}")
             elif r.rule.head == "document":
                 role = r.node.head.atom.symbol.arguments[2]
-                if _constant(role) is not None and _constant(role) not in DOCUMENT_ROLES:
-                    self.at(r.src, role.location,
-                            f"a document's role is {' or '.join(DOCUMENT_ROLES)}, not '{_constant(role)}'",
-                            hint=closest(_constant(role), DOCUMENT_ROLES))
+                named = _constant(role)
+                if named is not None and named not in DOCUMENT_ROLES:
+                    self.at(r.src, role.location, f"a document's role is {' or '.join(DOCUMENT_ROLES)}, not '{named}'",
+                            hint=closest(named, DOCUMENT_ROLES))
 
     def placeholders(self) -> None:
         """`{Var}` in says and cure must be a variable the rule binds (explain fills them in)."""
         for r in self.rules:
             names = _policy.global_variables(r.node)
             row = r.rule.line - 2
-            while row >= 0 and _policy.ANNOTATION.match(r.src.lines[row]):
+            while row >= 0 and (found := _policy.ANNOTATION.match(r.src.lines[row])):
                 line = r.src.lines[row]
-                key = _policy.ANNOTATION.match(line).group(1)
+                key = found.group(1)
                 if key in ("says", "cure"):
                     start = line.index(":", line.index(key)) + 1
                     for m in _PLACEHOLDER.finditer(line, start):
@@ -519,7 +519,7 @@ class _Jurisdiction:
 
     def case_facts(self) -> dict[str, set[int]]:
         out: dict[str, set[int]] = {k: {n} for k, n in HEADER_ARITY.items()}
-        for fact, arities in _schema_facts(self.schema).items():
+        for fact, arities in (_schema_facts(self.schema) if self.schema is not None else {}).items():
             out.setdefault(fact, set()).update(arities)
         return out
 
