@@ -101,9 +101,11 @@ class Finding:
 
     @property
     def cite(self) -> str:
-        """The provision: the citation resolved for a `%@ cite_from:` rule (check.py), else the
-        rule's own `cite`."""
-        return self.cited or self.derivations[0].rule.annotations.get("cite", "")
+        """The provisions: the citations resolved for a `%@ cite_from:` rule (check.py), else
+        the `cite` of each rule that derives the finding (a fact that breaks two provisions
+        cites both), in derivation order."""
+        return self.cited or "; ".join(dict.fromkeys(
+            c for d in self.derivations if (c := d.rule.annotations.get("cite", ""))))
 
     @property
     def reason(self) -> str:

@@ -119,6 +119,17 @@ def test_a_missing_approval_names_the_provisions_that_require_it(tmp_path):
     assert governor["rules"] == ["AR-DISC-13", "AR-DISC-17", "POS-FILE-02"]
     assert "ch. 3 §II.E" in governor["cite"] and "§II.G.2" in governor["cite"]
 
+
+def test_a_fact_that_breaks_two_provisions_cites_both():
+    """A Small Procurement for $15,000.00 breaks ch. 4 §I (AR-PROC-04) and the CB band of
+    §II.G.2.b (AR-PROC-14): both ids, and both citations, not only the first rule's."""
+    doc = json.loads(_run("check", "--format", "json",
+                          str(ROOT / "cases/arkansas/ch4-method-below-band.pos")).output)
+    [small] = [f for f in doc["cases"][0]["findings"] if f["finding"] == "method_not_allowed(small_procurement)"
+               and f["agreement"] == "Small Procurement at $15,000.00"]
+    assert small["rules"] == ["AR-PROC-04", "AR-PROC-14"]
+    assert small["cite"] == "Contract Manual ch. 4 §I, §II.G.1.b; Contract Manual ch. 4 §II.G.2.b"
+
 # -- 8. JSON fit for tools ----------------------------------------------------------------------------
 
 def test_json_is_slim_by_default_and_says_what_run_made_it(tmp_path):
