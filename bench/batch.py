@@ -18,6 +18,9 @@ it has seen for the life of a process, and peak RSS can only be read per process
                  ASP text with every case's facts as text, one Control per chunk: the honest peer
     clingo-1     the same, but the policy files' own text and one fresh Control per case:
                  what `pos facts FILE | clingo policies/...` does, case by case
+    xclingo      xclingo 2 (the best-known ASP explainer) on clingo's program and facts, every
+                 rule auto-traced, every finding explained down to the case facts (not run
+                 unless named in --methods: seconds a case; needs `pip install -e '.[bench]'`)
     stages       where check-d1's time goes: Lark parse, schema check, facts, engine, explain
                  depth=1 (check-full minus check-d1 is what full-depth explanations add)
 
@@ -32,6 +35,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
+import itertools
 import json
 import math
 import os
@@ -55,10 +60,15 @@ WRAP_EDGE = 21_474_836_47
 TOP = 1_000_000_000_00
 NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*")
 
-METHODS = ("cli-text", "cli-json", "check-d1", "check-d1-2p", "check-full", "plain", "clingo", "clingo-1", "stages")
+METHODS = ("cli-text", "cli-json", "check-d1", "check-d1-2p", "check-full", "plain", "clingo", "clingo-1", "stages",
+           "xclingo")
 #: cli-json writes ~200 KB of JSON per case (every finding carries its whole derivation tree):
-#: about 2 GB for 10,000 cases, so it runs only when asked for
-DEFAULT_METHODS = tuple(m for m in METHODS if m != "cli-json")
+#: about 2 GB for 10,000 cases; xclingo takes seconds a case. Both run only when asked for.
+ON_REQUEST = ("cli-json", "xclingo")
+DEFAULT_METHODS = tuple(m for m in METHODS if m not in ON_REQUEST)
+#: cases per XclingoControl: its explainer holds ~150 MB a case, and re-grounds the translated
+#: policy per Control (~1.5 s CPU), which 10 cases share (bench/README.md, "xclingo")
+XCLINGO_CHUNK = 10
 LABELS = {
     "cli-text": "pos check DIR (CLI, text, 1 process)",
     "cli-json": "pos check --format json DIR (CLI)",
@@ -68,6 +78,7 @@ LABELS = {
     "plain": "run_cases(explain=False) (plain rules)",
     "clingo": "clingo API, threaded plain text",
     "clingo-1": "clingo API, fresh Control per case",
+    "xclingo": f"xclingo 2, threaded, {XCLINGO_CHUNK} cases/Control",
 }
 
 
@@ -316,19 +327,41 @@ def load_all(paths):
     return [load_case(p) for p in paths]
 
 
-def _finding_shows(policy) -> str:
-    """#show for every finding predicate the policy derives, with the case argument."""
+def _finding_signatures(policy) -> list[tuple[str, int]]:
+    """Every finding predicate the policy derives, with its arity once the case is threaded."""
     from pos_logic.language.model import FINDING_KINDS
 
-    sigs = sorted({(r.head, r.arity + 1) for r in policy.rules if r.head in FINDING_KINDS})
-    return " ".join(f"#show {name}/{n}." for name, n in sigs)
+    return sorted({(r.head, r.arity + 1) for r in policy.rules if r.head in FINDING_KINDS})
+
+
+def _finding_shows(policy) -> str:
+    """#show for every finding predicate the policy derives, with the case argument."""
+    return " ".join(f"#show {name}/{n}." for name, n in _finding_signatures(policy))
+
+
+def _case_text(n: int, case) -> list[str]:
+    """Case n's facts as ASP text, threaded with n as the first argument (as policy.plain reads them)."""
+    from pos_logic.language.facts import from_case
+    from pos_logic.policy.policy import CASE_DOMAIN
+
+    text = [f"{CASE_DOMAIN}({n})."]
+    for fact in from_case(case):
+        sym = fact.symbol
+        s = str(sym)
+        text.append(f"{sym.name}({n},{s[len(sym.name) + 1:]}." if sym.arguments else f"{s}({n}).")
+    return text
+
+
+def _store_rows(rows: dict, part, found: list[list]) -> None:
+    """Case by case, the (name, arguments) findings read from a threaded model as comparable rows."""
+    for case, items in zip(part, found):
+        titles = _titles(case)
+        rows[case.file] = sorted(_finding_row(name, args, titles) for name, args in items)
 
 
 def clingo_batch(cases, policy, chunk: int, stages: dict | None = None) -> dict[str, list]:
     """The honest peer: the case-threaded policy as ASP text, every case's facts as text."""
     import clingo
-    from pos_logic.language.facts import from_case
-    from pos_logic.policy.policy import CASE_DOMAIN
 
     stages = {} if stages is None else stages
     # the same rules our engine grounds: the case rules threaded, and the case-independent
@@ -338,14 +371,7 @@ def clingo_batch(cases, policy, chunk: int, stages: dict | None = None) -> dict[
     for start in range(0, len(cases), chunk):
         part = cases[start:start + chunk]
         t = _now()
-        text = []
-        for n, case in enumerate(part):
-            text.append(f"{CASE_DOMAIN}({n}).")
-            for fact in from_case(case):
-                sym = fact.symbol
-                s = str(sym)
-                text.append(f"{sym.name}({n},{s[len(sym.name) + 1:]}." if sym.arguments else f"{s}({n}).")
-        text = "\n".join(text)
+        text = "\n".join(line for n, case in enumerate(part) for line in _case_text(n, case))
         t = _lap(stages, "facts → text", t)
         ctl = clingo.Control(["--warn=none"])
         ctl.add("base", [], program)
@@ -359,9 +385,7 @@ def clingo_batch(cases, policy, chunk: int, stages: dict | None = None) -> dict[
             for sym in model.symbols(shown=True):
                 case_n, *args = sym.arguments
                 found[case_n.number].append((sym.name, args))
-        for case, items in zip(part, found):
-            titles = _titles(case)
-            rows[case.file] = sorted(_finding_row(name, args, titles) for name, args in items)
+        _store_rows(rows, part, found)
         _lap(stages, "clingo solve + read", t)
     return rows
 
@@ -391,6 +415,77 @@ def clingo_per_case(cases, policy, stages: dict | None = None) -> dict[str, list
             rows[case.file] = sorted(_finding_row(s.name, s.arguments, titles)
                                      for s in model.symbols(atoms=True) if s.name in FINDING_KINDS)
         _lap(stages, "clingo solve + read", t)
+    return rows
+
+
+def _name_anonymous(program: str) -> str:
+    """Gives every `_` in a positive literal a fresh name: xclingo 2.0b24 copies a rule's
+    variables into its support atoms, where clingo rejects an anonymous one as unsafe
+    (xclingo2 issue #11). A `_` under `not` keeps its meaning only unnamed, and xclingo does
+    not copy it, so it stays."""
+    from clingo import ast
+
+    fresh = itertools.count(1)
+
+    class Namer(ast.Transformer):
+        def visit_Literal(self, node):
+            return node if node.sign != ast.Sign.NoSign else node.update(**self.visit_children(node))
+
+        def visit_Variable(self, node):
+            return node.update(name=f"XclAnon{next(fresh)}") if node.name == "_" else node
+
+    namer, out = Namer(), []
+    ast.parse_string(program, lambda node: out.append(str(namer(node))))
+    return "\n".join(out)
+
+
+def xclingo_policy(policy) -> tuple[str, str]:
+    """The threaded program `clingo_batch` runs, each finding marked `%!show_trace`, and xclingo's
+    translation of it for its explainer (made once: it is the one-off cost our policy load is)."""
+    from xclingo.preprocessor import DefaultExplainingPipeline
+
+    shows = "\n".join(f"%!show_trace {{{name}({','.join(f'X{i}' for i in range(n))})}}."
+                      for name, n in _finding_signatures(policy))
+    program = "\n".join([policy.facts, _name_anonymous(policy.plain), shows])
+    return program, DefaultExplainingPipeline().translate("base", program)
+
+
+def xclingo_batch(cases, prepared: tuple[str, str], chunk: int, stages: dict | None = None) -> dict[str, list]:
+    """The best-known ASP explainer on the same rules and facts as `clingo_batch`: xclingo 2 with
+    every rule auto-traced, so each finding's explanation follows its derivation down to the
+    case facts (what check_files(depth=None) gives), one XclingoControl per chunk, one model and
+    one explanation. A finding counts only if xclingo's explanation graph has it."""
+    import clingo
+    import xclingo
+    from xclingo.extensions import load_xclingo_extension
+
+    stages = {} if stages is None else stages
+    program, translation = prepared
+    rows: dict[str, list] = {}
+    for start in range(0, len(cases), chunk):
+        part = cases[start:start + chunk]
+        t = _now()
+        texts = ["\n".join(_case_text(n, case)) for n, case in enumerate(part)]
+        t = _lap(stages, "facts → text", t)
+        ctl = xclingo.XclingoControl(["1", "--warn=none"], n_explanations="1")
+        clingo.Control.add(ctl, "base", [], program)  # the solver's copy: xclingo leaves it as written
+        ctl.extend_explainer("base", [], translation)
+        ctl.extend_explainer("base", [], load_xclingo_extension("autotrace_all.lp"))
+        for text in texts:  # one add per case: xclingo's translation is quadratic in one text's length
+            ctl.add("base", [], text)
+        t = _lap(stages, "xclingo add (translates the facts)", t)
+        ctl.ground([("base", [])])
+        t = _lap(stages, "clingo ground", t)
+        found: list[list] = [[] for _ in part]
+        for model in ctl.solve():
+            t = _lap(stages, "clingo solve", t)
+            for graph in model.explain_model():
+                for sym in graph.show_trace:
+                    if graph.explain(sym) is not None:
+                        case_n, *args = sym.arguments
+                        found[case_n.number].append((sym.name, args))
+        _store_rows(rows, part, found)
+        _lap(stages, "xclingo explain + read", t)
     return rows
 
 
@@ -424,7 +519,10 @@ def run_method(method: str, paths: list[Path], chunk: int | None,
     policy = load_policy(jurisdiction)
     t = _lap(stages, "setup: load policy", t)
     load_case_text(CaseGenerator(0, jurisdiction).case(), "warmup.pos")
-    _lap(stages, "setup: Lark parser + schema", t)
+    t = _lap(stages, "setup: Lark parser + schema", t)
+    if method == "xclingo":
+        policy = xclingo_policy(policy)  # what xclingo_batch runs in the policy's place
+        _lap(stages, "setup: xclingo translates the policy", t)
 
     start = _now()
     seconds, rows = _run_timed(method, paths, policy, size, stages, start)
@@ -479,6 +577,8 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
         rows = clingo_batch(cases, policy, size, stages)
     elif method == "clingo-1":
         rows = clingo_per_case(cases, policy, stages)
+    elif method == "xclingo":
+        rows = xclingo_batch(cases, policy, min(size, XCLINGO_CHUNK), stages)
     else:
         raise SystemExit(f"unknown method {method!r}")
     return time.perf_counter() - start[0], rows
@@ -584,7 +684,8 @@ def table(n: int, measured: dict[str, dict]) -> str:
     for method, m in measured.items():
         if method == "stages":
             continue
-        lines.append(f"{LABELS[method]:<42} {n:>6} {m['seconds']:>8.2f} {n / m['seconds']:>9.0f} "
+        rate = n / m["seconds"]
+        lines.append(f"{LABELS[method]:<42} {n:>6} {m['seconds']:>8.2f} {rate:>9.{0 if rate >= 10 else 2}f} "
                      f"{m['cpu']:>8.2f} {m['rss_mb']:>12.0f} {m['process']:>10.2f}")
     for method, m in measured.items():
         if m["stages"]:
@@ -602,8 +703,6 @@ def snapshot(dest: Path) -> dict[str, str]:
     that makes a child process use the copy. Others edit the checkout while a long benchmark
     runs: every process of one run must see the same code and rules. Nothing here imports
     pos_logic, so a half-edited checkout cannot break the run once the copy is taken."""
-    import importlib.util
-
     spec = importlib.util.find_spec("pos_logic")
     package = Path(next(iter(spec.submodule_search_locations))).resolve()
     checkout = package.parent
@@ -635,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for the cases and results (default: a temp dir, removed)")
     parser.add_argument("--methods", default=",".join(DEFAULT_METHODS),
-                        help=f"comma-separated subset of {','.join(METHODS)} (default: all but cli-json)")
+                        help=f"comma-separated subset of {','.join(METHODS)} (default: all but {','.join(ON_REQUEST)})")
     parser.add_argument("--repeat", type=int, default=1, help="runs per method; the median is shown")
     parser.add_argument("--profile", metavar="METHOD", help="also run METHOD under cProfile (top 35 to stderr)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -650,6 +749,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         parser.error(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+    if "xclingo" in methods and importlib.util.find_spec("xclingo") is None:
+        parser.error("the xclingo method needs xclingo 2: pip install -e '.[bench]'")
 
     base = (args.out or Path(tempfile.mkdtemp(prefix="pos-bench-"))).resolve()
     folder, work, frozen = base / "cases", base / "results", base / "code"
@@ -727,7 +828,9 @@ def ratios(measured: dict[str, dict]) -> str:
     cpu = {m: v["cpu"] for m, v in measured.items() if v.get("cpu")}
     pairs = [("check-d1", "clingo", "checklist / plain clingo API (target ≤ 1.25)"),
              ("check-full", "check-d1", "full derivations / checklist (target ≤ 3)"),
-             ("check-d1", "plain", "checklist / our plain program")]
+             ("check-d1", "plain", "checklist / our plain program"),
+             ("xclingo", "check-d1", "xclingo / checklist (target ≥ 50)"),
+             ("xclingo", "check-full", "xclingo / full derivations (target ≥ 50)")]
     out = [f"  {label}: {cpu[a] / cpu[b]:.2f}" for a, b, label in pairs if a in cpu and b in cpu]
     if "check-d1" in measured and "check-d1-2p" in measured:
         out.append(f"  2 processes / 1 process, wall: "

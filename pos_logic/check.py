@@ -188,16 +188,18 @@ def unstated(case: Case, findings: list[Finding], in_force: dict[str, str]) -> l
 
 def cite_requirements(findings: list[Finding]) -> list[Finding]:
     """A rule annotated `%@ cite_from: PRED` (a missing document or approval) cites the
-    provisions of the findings its PRED premise names: the rules that require the document."""
+    provisions of the findings its PRED premise names, every rule that requires the document
+    or approval, and lists their ids among its own: it breaks each of those provisions."""
     by_atom = {d.atom: f for f in findings for d in f.derivations}
     for f in findings:
         source = f.derivations[0].rule.annotations.get("cite_from")
         if not source:
             continue
-        cites = [by_atom[p.atom].derivations[0].rule.annotations.get("cite", "")
-                 for d in f.derivations for p in d.premises
-                 if p.atom and p.atom.startswith(source + "(") and p.atom in by_atom]
-        f.cited = "; ".join(dict.fromkeys(c for c in cites if c)) or None
+        required = [r.rule.annotations for d in f.derivations for p in d.premises
+                    if p.atom and p.atom.startswith(source + "(") and p.atom in by_atom
+                    for r in by_atom[p.atom].derivations]
+        f.cited = "; ".join(dict.fromkeys(a.get("cite", "") for a in required if a.get("cite"))) or None
+        f.cited_ids = tuple(dict.fromkeys(a["id"] for a in required if a.get("id")))
     return findings
 
 

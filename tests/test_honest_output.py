@@ -96,6 +96,40 @@ def test_a_missing_document_cites_the_provision_that_requires_it(tmp_path):
     assert missing["cite"].startswith("Contract Manual ch. 3 §I.A.1")
 
 
+
+def test_a_missing_approval_names_the_provisions_that_require_it(tmp_path):
+    """Issue 14 item 2: a filter by provision finds the violation under the requiring rule's id
+    too, in the checklist and in JSON; an approval two rules require names both."""
+    case = _case(tmp_path, "    on_file [OSP-1]\n    approved [dfa]\n"
+                           "    executed 2025-06-15\n")
+    line = next(row for row in _run("check", case).output.splitlines()
+                if "missing_approval(osp_sole_source)" in row)
+    assert line.endswith("[AR-PROC-31, POS-FILE-02]")
+    doc = json.loads(_run("check", "--format", "json", case).output)
+    rules = {f["finding"]: f["rules"] for f in doc["cases"][0]["findings"] if f["kind"] == "violation"}
+    assert rules["missing_approval(osp_sole_source)"] == ["AR-PROC-31", "POS-FILE-02"]
+    assert rules["missing_document(PCS-D)"] == ["AR-DISC-01", "POS-FILE-01"]
+    spouse = tmp_path / "spouse.pos"
+    spouse.write_text(SOLE.format(extra="    approved [dfa]\n").replace(
+        'contractor "X" { entity corporation }',
+        'contractor "X" { entity individual\n'
+        '        interest "X" { role constitutional_officer; link spouse; tie contractor } }'))
+    doc = json.loads(_run("check", "--format", "json", str(spouse)).output)
+    [governor] = [f for f in doc["cases"][0]["findings"] if f["finding"] == "missing_approval(governor)"]
+    assert governor["rules"] == ["AR-DISC-13", "AR-DISC-17", "POS-FILE-02"]
+    assert "ch. 3 §II.E" in governor["cite"] and "§II.G.2" in governor["cite"]
+
+
+def test_a_fact_that_breaks_two_provisions_cites_both():
+    """A Small Procurement for $15,000.00 breaks ch. 4 §I (AR-PROC-04) and the CB band of
+    §II.G.2.b (AR-PROC-14): both ids, and both citations, not only the first rule's."""
+    doc = json.loads(_run("check", "--format", "json",
+                          str(ROOT / "cases/arkansas/ch4-method-below-band.pos")).output)
+    [small] = [f for f in doc["cases"][0]["findings"] if f["finding"] == "method_not_allowed(small_procurement)"
+               and f["agreement"] == "Small Procurement at $15,000.00"]
+    assert small["rules"] == ["AR-PROC-04", "AR-PROC-14"]
+    assert small["cite"] == "Contract Manual ch. 4 §I, §II.G.1.b; Contract Manual ch. 4 §II.G.2.b"
+
 # -- 8. JSON fit for tools ----------------------------------------------------------------------------
 
 def test_json_is_slim_by_default_and_says_what_run_made_it(tmp_path):

@@ -91,16 +91,22 @@ class Finding:
     args: tuple[Symbol, ...] = ()
     #: for a rule with `%@ cite_from: PRED`: the citations of the rules that derived its premise
     cited: str | None = None
+    #: and their ids: a missing approval breaks the provision that requires it (check.py)
+    cited_ids: tuple[str, ...] = ()
 
     @property
     def rule_ids(self) -> list[str]:
-        return sorted({d.rule.annotations.get("id", "") for d in self.derivations})
+        """Every provision the finding answers to: its own rules' ids and, for a `cite_from`
+        rule, the ids of the rules that require what it reports, so a filter by provision finds it."""
+        return sorted({d.rule.annotations.get("id", "") for d in self.derivations} | set(self.cited_ids))
 
     @property
     def cite(self) -> str:
-        """The provision: the citation resolved for a `%@ cite_from:` rule (check.py), else the
-        rule's own `cite`."""
-        return self.cited or self.derivations[0].rule.annotations.get("cite", "")
+        """The provisions: the citations resolved for a `%@ cite_from:` rule (check.py), else
+        the `cite` of each rule that derives the finding (a fact that breaks two provisions
+        cites both), in derivation order."""
+        return self.cited or "; ".join(dict.fromkeys(
+            c for d in self.derivations if (c := d.rule.annotations.get("cite", ""))))
 
     @property
     def reason(self) -> str:
