@@ -15,12 +15,17 @@ policies the repository is not in) is listed as skipped, not checked.
 
 from __future__ import annotations
 
+import atexit
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
+from functools import lru_cache
 from pathlib import Path
+
+from ..policy.policy_cache import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOCS = ("README.md", "docs/cli.md", "docs/case-language.md", "docs/tools.md", "docs/policies.md")
@@ -55,6 +60,14 @@ def _runnable(command: str) -> bool:
     return all((HERE / p).exists() for p in paths)
 
 
+@lru_cache(maxsize=1)
+def _cache() -> str:
+    """One compiled-policy cache for a run's examples, outside the docs (HOME is docs/examples)."""
+    folder = tempfile.mkdtemp(prefix="pos-doc-examples-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
 def run_block(block: str) -> str | None:
     """The block as it reads when its commands run now, or None when it cannot be run here."""
     commands = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
@@ -66,7 +79,7 @@ def run_block(block: str) -> str | None:
         script += [f"echo '@@{i}@@'", command]
     done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=HERE, capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", "HOME": str(HERE), "LC_ALL": "C.UTF-8",
-                               "COLUMNS": "100"})
+                               "COLUMNS": "100", CACHE_ENV: _cache()})
     parts = re.split(r"^@@\d+@@\n", done.stdout, flags=re.M)[1:]
     out = []
     for command, text in zip(commands, parts):
