@@ -9,7 +9,8 @@ and of generated ones (the MUTATIONS below). Each input is written to a file and
 `load_case` and `check_cases` (in batches, in a worker process that is killed and restarted when
 it hangs); every `--cli-every`-th input also goes through `python -m pos_logic check FILE`, whose
 exit code must agree with what the library said (2 for an input error, 1 for violations or an
-unmet expectation, 3 for requirements whose status the case leaves unstated, 0 otherwise) and whose stderr must hold no traceback.
+unmet expectation, 3 when something that applies was not checked: a status or a fact the case
+leaves unstated; 0 otherwise) and whose stderr must hold no traceback.
 
 It prints inputs tried, tracebacks (unique by the innermost pos_logic frame), wrong exit codes,
 hangs and peak memory, and exits 1 if it found any traceback, wrong exit or hang. With --save,
@@ -288,7 +289,7 @@ def _library(paths: list[str]) -> list[tuple[str, str]]:
             continue
         for (k, _), result in zip(group, results):
             out[k] = ("violations" if result.violations or result.misses else
-                      "unstated" if result.unstated else "clean", "")
+                      "unstated" if result.incomplete else "clean", "")
         if len(group) > 1:
             break
     return [o or ("traceback", "unclassified") for o in out]

@@ -31,6 +31,7 @@ class FindingKind:
 
 FINDINGS = (
     FindingKind("violation", 2, "Violations", "✗"),
+    FindingKind("unknown", 2, "Not checked: the case does not say", "?"),
     FindingKind("approval", 2, "Approvals", "•"),
     FindingKind("document", 3, "Documents", "•"),
     FindingKind("language", 2, "Contract language", "•"),
