@@ -489,3 +489,11 @@ def test_json_output_follows_its_published_schema(tmp_path, derivations):
     jsonschema.Draft202012Validator(schema).validate(doc)
     kinds = {f["kind"] for c in doc["cases"] for f in c["findings"]}
     assert {"violation", "unknown", "met", "value", "document", "approval"} <= kinds
+
+
+def test_an_unstated_attribute_is_named_as_the_case_would_write_it():
+    """The reason of a finding that waits on an attribute names the attribute, not the rules'
+    bookkeeping predicate (`given`)."""
+    result = _run("check", str(ROOT / "cases/examples/acme-counseling.pos"))
+    line = next(r for r in result.output.splitlines() if "The contractor and the division should agree" in r)
+    assert "(the case does not state reimbursement_method)" in line and "given" not in line

@@ -277,5 +277,6 @@ class _Explainer:
         if pattern.ast_type is ASTType.Function and pattern.name in self.run_fact_names and pattern.arguments:
             args = " ".join(key_text(s) if (s := term_symbol(a)) is not None else "any"
                             for a in pattern.arguments[1:])
-            return f"the case does not state {pattern.name} {args}".rstrip()
+            stated = "" if pattern.name == "given" else pattern.name + " "  # given(A, X): attribute X is stated
+            return f"the case does not state {stated}{args}".rstrip()
         return f"not {text}"
