@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -152,18 +153,26 @@ def test_the_facade_without_a_folder_chooses_as_the_cli_does(two_folders, monkey
     assert "legislative_council" in _approvals(check_files([CASE])[0])
 
 
+def _provenance(out) -> dict:
+    """The `policies` object of a JSON report, valid against docs/findings.schema.json."""
+    schema = json.loads((ROOT / "docs" / "findings.schema.json").read_text(encoding="utf-8"))
+    doc = json.loads(out.stdout)["policies"]
+    jsonschema.Draft202012Validator(schema["properties"]["policies"]).validate(doc)
+    return doc
+
+
 def test_the_cli_passes_its_folder_and_says_how_it_was_chosen(two_folders, monkeypatch):
     same, raised = two_folders
     monkeypatch.delenv(POLICIES_ENV, raising=False)
     out = CliRunner().invoke(main, ["check", "--format", "json", str(CASE)])
-    assert json.loads(out.stdout)["policies"]["chosen_by"] == "project"  # the checkout around the cwd
+    assert _provenance(out)["chosen_by"] == "project"  # the checkout around the current directory
     monkeypatch.setenv(POLICIES_ENV, str(raised))
     out = CliRunner().invoke(main, ["check", "--format", "json", str(CASE)])
-    doc = json.loads(out.stdout)
-    assert doc["policies"] == {**doc["policies"], "folder": str(raised), "chosen_by": "$POS_POLICIES"}
+    doc = _provenance(out)
+    assert (doc["folder"], doc["chosen_by"]) == (str(raised), "$POS_POLICIES")
     out = CliRunner().invoke(main, ["--policies", str(same), "check", "--format", "json", str(CASE)])
-    doc = json.loads(out.stdout)
-    assert doc["policies"]["folder"] == str(same) and doc["policies"]["chosen_by"] == "--policies"
+    doc = _provenance(out)
+    assert (doc["folder"], doc["chosen_by"]) == (str(same), "--policies")
     assert os.environ[POLICIES_ENV] == str(raised)  # the option did not rewrite the environment
 
 
@@ -185,7 +194,7 @@ def test_the_case_files_project_is_chosen_and_named_so(tmp_path, monkeypatch):
     chosen = choose_policies(None, [str(case)])
     assert (chosen.root, chosen.chosen_by) == ((project / "rules").resolve(), "case file's project")
     result = CliRunner().invoke(main, ["check", "--format", "json", str(case)])
-    assert json.loads(result.stdout)["policies"]["chosen_by"] == "case file's project"
+    assert _provenance(result)["chosen_by"] == "case file's project"
     assert choose_policies(None, []).chosen_by == "bundled"
 
 
@@ -221,3 +230,22 @@ def test_diff_against_head_after_an_edit(tmp_path, variable):
     again = subprocess.run([sys.executable, "-m", "pos_logic", "diff", "--base", "HEAD", "case.pos"],
                            cwd=repo, env=env, capture_output=True, text=True, timeout=300)
     assert again.stdout == done.stdout  # the base's run left nothing behind for the next
+
+
+def test_lint_names_the_folder_it_was_given(testland):
+    result = CliRunner().invoke(main, ["lint", "--format", "json", str(testland)])
+    doc = _provenance(result)
+    assert (doc["folder"], doc["chosen_by"]) == (str(testland.resolve()), "argument")
+
+
+def test_the_web_app_and_its_workers_read_the_folder_they_were_given(two_folders, monkeypatch):
+    """The workers are other processes: the folder reaches them with each request, not through
+    the environment (set here to the other folder)."""
+    from fastapi.testclient import TestClient
+
+    same, raised = two_folders
+    monkeypatch.setenv(POLICIES_ENV, str(same))
+    with TestClient(create_app(raised)) as client:
+        body = client.post("/v1/check", json={"case": CASE.read_text(encoding="utf-8")}).json()
+    approvals = {f["finding"] for f in body["case"]["findings"] if f["kind"] == "approval"}
+    assert approvals and "legislative_council" not in approvals
