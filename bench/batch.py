@@ -1,6 +1,7 @@
 """Batch benchmark: N generated Arkansas cases through our checker and through plain clingo.
 
     python bench/batch.py --cases 10000          # generate, time every method, compare findings
+    python bench/batch.py --cases 10000 --light  # one-agreement cases: the bundled example, amounts varied
 
 It writes N valid, varied case files (amounts on and around every threshold the policy names,
 up to $1,000,000,000.00; several contractor entities; interests; on_file lists), then times the
@@ -266,15 +267,31 @@ class CaseGenerator:
         return "\n".join(lines) + "\n"
 
 
-def generate(count: int, seed: int, folder: Path, jurisdiction: str = JURISDICTION) -> list[Path]:
-    """Write `count` case files into folder (case-00001.pos …); return their paths in order."""
+def light_case(gen: CaseGenerator) -> str:
+    """The bundled example (one contract, ~26 lines) with its compensation, reimbursable and
+    title drawn afresh: the one-agreement case the ≥ 1,000 cases/s target is about."""
+    gen.serial += 1
+    text = (Path(__file__).resolve().parent.parent / SINGLE_FILE).read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^case "[^"]*"', f'case "light {gen.serial}"', text, count=1)
+    text = re.sub(r"(?m)^(\s*compensation\s+)\S+", lambda m: m.group(1) + money_text(gen.amount(True)), text, count=1)
+    text = re.sub(r"(?m)^(\s*reimbursable\s+)\S+", lambda m: m.group(1) + money_text(gen.amount() // 10), text, count=1)
+    # a vendor of its own: check_files sums one vendor's agreements across the files of a run
+    text = re.sub(r'(?m)^(\s*(?:contract|contractor)\s+)"([^"]*)"', lambda m: f'{m.group(1)}"{m.group(2)} {gen.serial}"', text)
+    gen.stats["light cases"] += 1
+    return text
+
+
+def generate(count: int, seed: int, folder: Path, jurisdiction: str = JURISDICTION,
+             light: bool = False) -> list[Path]:
+    """Write `count` case files into folder (case-00001.pos …); return their paths in order.
+    light: copies of the bundled example with other amounts, not the heavy generated cases."""
     folder.mkdir(parents=True, exist_ok=True)
     gen = CaseGenerator(seed, jurisdiction)
     width = max(5, len(str(count)))
     paths = []
     for i in range(1, count + 1):
         path = folder / f"case-{i:0{width}d}.pos"
-        path.write_text(gen.case(), encoding="utf-8")
+        path.write_text(light_case(gen) if light else gen.case(), encoding="utf-8")
         paths.append(path)
     generate.stats = gen.stats  # type: ignore[attr-defined]
     return paths
@@ -661,7 +678,7 @@ def worker(args) -> None:
 
     if args.worker == "generate":
         start = time.perf_counter()
-        paths = generate(args.cases, args.seed, args.out, args.jurisdiction)
+        paths = generate(args.cases, args.seed, args.out, args.jurisdiction, args.light)
         Path(args.list).write_text("\n".join(map(str, paths)) + "\n", encoding="utf-8")
         Path(args.result).write_text(json.dumps({
             "seconds": time.perf_counter() - start, "stats": generate.stats, "chunk": DEFAULT_CHUNK,
@@ -747,6 +764,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="METHOD", help="also run METHOD under cProfile (top 35 to stderr)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--no-single", action="store_true", help="leave out the single-file pos check timing")
+    parser.add_argument("--light", action="store_true",
+                        help="one-agreement cases: the bundled example with amounts varied (default: heavy cases)")
     parser.add_argument("--list", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -772,7 +791,7 @@ def main(argv: list[str] | None = None) -> int:
         listing = work / "paths.txt"
         subprocess.run(me + ["--worker", "generate", "--cases", str(args.cases), "--seed", str(args.seed),
                              "--out", str(folder), "--list", str(listing), "--result", str(work / "generate.json")]
-                       + common, env=env, check=True)
+                       + common + (["--light"] if args.light else []), env=env, check=True)
         made = json.loads((work / "generate.json").read_text("utf-8"))
         print(f"generated {args.cases} cases in {folder} ({made['seconds']:.2f} s, seed {args.seed})")
         print("  " + ", ".join(f"{k} {v}" for k, v in sorted(made["stats"].items())))

@@ -9,7 +9,8 @@ and of generated ones (the MUTATIONS below). Each input is written to a file and
 `load_case` and `check_cases` (in batches, in a worker process that is killed and restarted when
 it hangs); every `--cli-every`-th input also goes through `python -m pos_logic check FILE`, whose
 exit code must agree with what the library said (2 for an input error, 1 for violations or an
-unmet expectation, 3 for requirements whose status the case leaves unstated, 0 otherwise) and whose stderr must hold no traceback.
+unmet expectation, 3 when something that applies was not checked: a status or a fact the case
+leaves unstated; 0 otherwise) and whose stderr must hold no traceback.
 
 It prints inputs tried, tracebacks (unique by the innermost pos_logic frame), wrong exit codes,
 hangs and peak memory, and exits 1 if it found any traceback, wrong exit or hang. With --save,
@@ -288,7 +289,7 @@ def _library(paths: list[str]) -> list[tuple[str, str]]:
             continue
         for (k, _), result in zip(group, results):
             out[k] = ("violations" if result.violations or result.misses else
-                      "unstated" if result.unstated else "clean", "")
+                      "unstated" if result.incomplete else "clean", "")
         if len(group) > 1:
             break
     return [o or ("traceback", "unclassified") for o in out]
@@ -349,6 +350,9 @@ EXIT = {"input-error": 2, "violations": 1, "unstated": 3, "clean": 0}
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--inputs", type=int, default=1000, help="how many inputs to try")
+    parser.add_argument("--start", type=int, default=0,
+                        help="first input number (each input is made from the seed and its number alone, "
+                             "so a long run splits into ranges run side by side)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=100, help="inputs per worker process")
     parser.add_argument("--cli-every", type=int, default=50, help="every Nth input also through the CLI")
@@ -367,7 +371,7 @@ def main(argv=None) -> int:
     kinds: Counter = Counter()
     verdicts: Counter = Counter()
     with tempfile.TemporaryDirectory(prefix="pos-fuzz-") as tmp:
-        for first in range(0, args.inputs, args.batch):
+        for first in range(args.start, args.inputs, args.batch):
             ids = list(range(first, min(first + args.batch, args.inputs)))
             made = {i: inputs.make(i) for i in ids}
             paths = {}
@@ -405,7 +409,8 @@ def main(argv=None) -> int:
                       ", ".join(f"{k} {n:,}" for k, n in sorted(verdicts.items())), file=sys.stderr, flush=True)
     peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
-    print(f"inputs tried:      {args.inputs:,} (seed {args.seed}) in {time.time() - started:,.0f} s")
+    span = f"inputs {args.start:,}-{args.inputs - 1:,}, " if args.start else ""
+    print(f"inputs tried:      {args.inputs - args.start:,} ({span}seed {args.seed}) in {time.time() - started:,.0f} s")
     print("  by first mutation: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())))
     print("  verdicts:          " + ", ".join(f"{k} {n:,}" for k, n in sorted(verdicts.items())))
     print(f"tracebacks:        {len(tracebacks)} unique")

@@ -18,6 +18,7 @@ from pathlib import Path
 from .engine.engine import run_cases
 from .errors import Diagnostic, InputError, Span, closest
 from .tester.expect import Miss, compare
+from .explain.citations import combine
 from .explain.explain import Finding, findings_of
 from .engine.limits import bounded
 from .language.load import load_case
@@ -65,6 +66,12 @@ class CaseResult:
     @property
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "violation"]
+
+    @property
+    def incomplete(self) -> bool:
+        """Something that applies could not be checked (a fact or a status the case does not
+        state): no violations then means "none among what the case states", not an all-clear."""
+        return bool(self.unstated) or any(f.kind == "unknown" for f in self.findings)
 
 
 #: case files one run reads at most (a folder given by mistake, like /, must not run for hours)
@@ -207,7 +214,7 @@ def cite_requirements(findings: list[Finding]) -> list[Finding]:
         required = [r.rule.annotations for d in f.derivations for p in d.premises
                     if p.atom and p.atom.startswith(source + "(") and p.atom in by_atom
                     for r in by_atom[p.atom].derivations]
-        f.cited = "; ".join(dict.fromkeys(a.get("cite", "") for a in required if a.get("cite"))) or None
+        f.cited = combine(a["cite"] for a in required if a.get("cite")) or None
         f.cited_ids = tuple(dict.fromkeys(a["id"] for a in required if a.get("id")))
     return findings
 

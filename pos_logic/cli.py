@@ -160,7 +160,7 @@ def check(files, settings, strict, fmt, derivations):
         sys.exit(2)
     if any(r.violations or r.misses for r in results):
         sys.exit(1)
-    sys.exit(3 if any(r.unstated for r in results) else 0)  # not checked is not an all-clear
+    sys.exit(3 if any(r.incomplete for r in results) else 0)  # not checked is not an all-clear
 
 
 @main.command()

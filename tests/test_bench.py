@@ -83,6 +83,21 @@ def test_every_method_derives_the_same_findings(batch, corpus, checked):
         assert batch.differences(expected, rows) == [], name
 
 
+def test_light_cases_are_the_example_with_their_own_vendor_and_amounts(batch, tmp_path):
+    """--light: one agreement each, amounts around the thresholds, a vendor of its own (a run
+    sums one vendor's agreements across its files), and plain clingo agrees on every finding."""
+    paths = batch.generate(12, seed=3, folder=tmp_path / "light", light=True)
+    results, problems = check_files(paths, depth=1)
+    assert problems == [] and all(len(r.case.agreements) == 1 for r in results)
+    vendors = {r.case.agreements[0].title for r in results}
+    assert len(vendors) == 12
+    totals = {next(f.label for f in r.findings if f.label.startswith("total ")) for r in results}
+    assert len(totals) > 6
+    cases = batch.load_all(paths)
+    rows = batch.clingo_batch(cases, load_policy(batch.JURISDICTION), chunk=16)
+    assert batch.differences(batch.rows_of_results(results), rows) == []
+
+
 def test_a_difference_is_reported(batch):
     a = {"x.pos": [("C", "document", "PCS-D", "legal_attachment")]}
     b = {"x.pos": []}

@@ -51,6 +51,41 @@ def test_a_case_without_on_file_says_the_status_is_not_stated(tmp_path):
     assert "no violations among what the case states" in result.output
 
 
+PO = """case "PO"
+jurisdiction arkansas
+purchase_order "Ozark" {{
+    division DDS
+    term 2025-07-01 to 2025-12-31
+    compensation $4,500.00
+    reimbursable {reimbursable}
+    cost_center "3310"
+    phi no
+{method}    on_file []
+    approved []
+    contractor "Ozark LLC" {{ entity llc }}
+}}
+"""
+
+
+@pytest.mark.parametrize("reimbursable, method, code, complete", [
+    ("$500.00", "", 0, True),                               # $5,000.00: read as a Small Procurement
+    ("$500.01", "", 3, False),                              # $5,000.01: how it was procured is not known
+    ("$500.01", "    procurement competitive_bid\n", 0, True),
+])
+def test_a_fact_the_case_does_not_state_is_not_an_all_clear(tmp_path, reimbursable, method, code, complete):
+    path = tmp_path / "po.pos"
+    path.write_text(PO.format(reimbursable=reimbursable, method=method))
+    result = _run("check", str(path))
+    assert result.exit_code == code, result.output
+    assert ("Not checked: the case does not say" in result.output) is not complete
+    assert ("procurement_method_not_stated" in result.output) is not complete
+    assert ("no violations among what the case states" in result.output) is not complete
+    [case] = json.loads(_run("check", "--format", "json", str(path)).output)["cases"]
+    assert case["complete"] is complete and case["unstated"] == []
+    unknown = [f["finding"] for f in case["findings"] if f["kind"] == "unknown"]
+    assert unknown == ([] if complete else ["procurement_method_not_stated"])
+
+
 def test_a_stated_list_is_not_reported_as_unstated(tmp_path):
     result = _run("check", _case(tmp_path, "    on_file [OSP-1]\n    approved [dfa]\n"))
     assert "not stated" not in result.output and result.exit_code == 1
@@ -128,7 +163,7 @@ def test_a_fact_that_breaks_two_provisions_cites_both():
     [small] = [f for f in doc["cases"][0]["findings"] if f["finding"] == "method_not_allowed(small_procurement)"
                and f["agreement"] == "Small Procurement at $15,000.00"]
     assert small["rules"] == ["AR-PROC-04", "AR-PROC-14"]
-    assert small["cite"] == "Contract Manual ch. 4 §I, §II.G.1.b; Contract Manual ch. 4 §II.G.2.b"
+    assert small["cite"] == "Contract Manual ch. 4 §I, §II.G.1.b; §II.G.2.b"  # the chapter named once
 
 # -- 8. JSON fit for tools ----------------------------------------------------------------------------
 
@@ -367,6 +402,17 @@ def test_a_terminal_gets_colour_and_lines_wrapped_to_its_width():
     assert max(map(len, plain.splitlines())) <= 60 and "Acme Counseling" in plain
 
 
+@pytest.mark.parametrize("line, style", [
+    ("    Violations", "bold"), ("    Not checked: the case does not say", "bold"),
+    ("    Contract language", "bold"), ("    Met requirements", "bold"),
+    ("      ? procurement_method_not_stated — Contract Manual ch. 4 §II.B [AR-PROC-06]", "yellow"),
+    ("      ✗ missing_document(PCS-D)", "bold red"), ("          Obtain the form.", ""),
+])
+def test_every_kind_heading_is_bold_and_marks_keep_their_colour(line, style):
+    from pos_logic.render.terminal import _style
+    assert _style(line) == style
+
+
 def test_no_color_is_honoured_even_when_forced():
     result = _check_env({"NO_COLOR": "1", "FORCE_COLOR": "1", "COLUMNS": "60"})
     import re
@@ -427,3 +473,27 @@ def test_coverage_reports_each_dated_version_of_a_threshold_separately(testland,
     (tmp_path / "d.pos").unlink()
     out = _run("test", "--coverage", str(tmp_path)).output
     assert "f1_threshold $50,000.00 (since 2025-07-01): false only" in out
+
+
+@pytest.mark.parametrize("derivations", [False, True])
+def test_json_output_follows_its_published_schema(tmp_path, derivations):
+    """docs/findings.schema.json is what tools code against: every kind of finding, `complete`
+    and `unstated` included, on cases that yield each kind."""
+    import jsonschema
+    schema = json.loads((ROOT / "docs" / "findings.schema.json").read_text())
+    files = [ROOT / "cases/examples/acme-counseling.pos", ROOT / "cases/arkansas/ch4-method-not-stated-5000-01.pos",
+             ROOT / "cases/arkansas/ch4-method-below-band.pos", ROOT / "cases/connecticut/part2-amendment.pos",
+             ROOT / "cases/arkansas/approval-timing-unknown.pos"]
+    doc = json.loads(_run("check", "--format", "json", *(["--derivations"] if derivations else []),
+                          *map(str, files)).output)
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    kinds = {f["kind"] for c in doc["cases"] for f in c["findings"]}
+    assert {"violation", "unknown", "met", "value", "document", "approval"} <= kinds
+
+
+def test_an_unstated_attribute_is_named_as_the_case_would_write_it():
+    """The reason of a finding that waits on an attribute names the attribute, not the rules'
+    bookkeeping predicate (`given`)."""
+    result = _run("check", str(ROOT / "cases/examples/acme-counseling.pos"))
+    line = next(r for r in result.output.splitlines() if "The contractor and the division should agree" in r)
+    assert "(the case does not state reimbursement_method)" in line and "given" not in line

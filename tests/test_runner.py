@@ -126,3 +126,23 @@ def test_pytest_checks_the_case_files_together_and_reports_each_alone(testland, 
     broken, misses = out.split("case broken.pos")[1].split("case misses.pos")
     assert "broken.pos:3:18: 'compensation' takes an amount" in broken
     assert "expected document F-1, not derived" in misses.split("short test summary")[0]
+
+
+def test_update_keeps_the_quotes_of_the_lines_it_keeps(tmp_path):
+    """A statement with one failing expectation is rewritten; the expectations of it that hold
+    are written back as the file wrote them, so a quoted name with a comma still reads."""
+    from pathlib import Path
+    example = Path(__file__).resolve().parent.parent / "cases/examples/acme-counseling.pos"
+    path = tmp_path / "acme.pos"
+    path.write_text(example.read_text(encoding="utf-8").split("\nexpect")[0] + (
+        '\nexpect {\n'
+        '    obligation disclose_on_pcs_d("Jane Roe"), no_such_obligation\n'
+        '    not obligation disclose_on_pcs_d("Doe, John"), evaluate_performance\n'
+        '}\n'), encoding="utf-8")
+    assert _run("test", str(path)).exit_code == 1
+    _run("test", "--update", str(path))
+    text = path.read_text(encoding="utf-8")
+    assert 'obligation disclose_on_pcs_d("Jane Roe")' in text
+    assert 'not obligation disclose_on_pcs_d("Doe, John")' in text
+    assert "no_such_obligation" not in text and "not obligation evaluate_performance" not in text
+    assert _run("test", str(path)).exit_code == 0, text

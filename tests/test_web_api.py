@@ -35,6 +35,7 @@ def test_check_case_text(client):
     assert body["case"]["source"] == CASE
     pcs_d = next(f for f in body["case"]["findings"] if f["finding"] == "PCS-D")
     assert pcs_d["cite"] and pcs_d["derivations"][0]["premises"], "the page unfolds derivations"
+    assert body["case"]["complete"] is False and body["case"]["unstated"], "no on_file: not an all-clear"
 
 
 def test_the_other_side_of_the_threshold(client):

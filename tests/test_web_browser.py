@@ -71,7 +71,9 @@ def test_check_the_example_and_unfold_a_derivation(server, browser):
     browser.find_element(By.ID, "check").click()
     _wait(browser, ".finding")
     summary = browser.find_element(By.CSS_SELECTOR, ".summary").text
-    assert "no violations" in summary
+    assert "no violations among what the case states" in summary  # not a green all-clear
+    assert "unsure" in browser.find_element(By.CSS_SELECTOR, ".summary").get_attribute("class")
+    assert "approval status not stated" in browser.find_element(By.CSS_SELECTOR, ".unstated").text
     pcs_d = next(f for f in browser.find_elements(By.CSS_SELECTOR, ".finding")
                  if "PCS-D (" in f.find_element(By.CSS_SELECTOR, ".head").text)
     assert "AR-DISC-01" in pcs_d.find_element(By.CSS_SELECTOR, ".meta").text

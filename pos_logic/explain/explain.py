@@ -29,6 +29,7 @@ from ..engine.engine import CaseRun, Firing
 from ..engine.trace import Trace
 from ..policy.ground import atom_text, compare_values, fill, substitute, term_symbol
 from ..language.model import FINDING_KINDS
+from .citations import combine
 from ..policy.policy import Policy, Rule
 from ..language.values import format_symbol, value_from_symbol
 
@@ -105,8 +106,8 @@ class Finding:
         """The provisions: the citations resolved for a `%@ cite_from:` rule (check.py), else
         the `cite` of each rule that derives the finding (a fact that breaks two provisions
         cites both), in derivation order."""
-        return self.cited or "; ".join(dict.fromkeys(
-            c for d in self.derivations if (c := d.rule.annotations.get("cite", ""))))
+        return self.cited or combine(
+            c for d in self.derivations if (c := d.rule.annotations.get("cite", "")))
 
     @property
     def reason(self) -> str:
@@ -276,5 +277,6 @@ class _Explainer:
         if pattern.ast_type is ASTType.Function and pattern.name in self.run_fact_names and pattern.arguments:
             args = " ".join(key_text(s) if (s := term_symbol(a)) is not None else "any"
                             for a in pattern.arguments[1:])
-            return f"the case does not state {pattern.name} {args}".rstrip()
+            stated = "" if pattern.name == "given" else pattern.name + " "  # given(A, X): attribute X is stated
+            return f"the case does not state {stated}{args}".rstrip()
         return f"not {text}"

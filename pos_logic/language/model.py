@@ -31,6 +31,7 @@ class FindingKind:
 
 FINDINGS = (
     FindingKind("violation", 2, "Violations", "✗"),
+    FindingKind("unknown", 2, "Not checked: the case does not say", "?"),
     FindingKind("approval", 2, "Approvals", "•"),
     FindingKind("document", 3, "Documents", "•"),
     FindingKind("language", 2, "Contract language", "•"),
@@ -86,6 +87,7 @@ class Expectation:
     key: the finding's arguments as the user wrote them (a prefix is enough), empty for "none".
     because: rule ids that must be among those deriving the finding.
     agreement: the agreement the line is about (its title), or None for any agreement.
+    written: the key's values as the file writes them (quotes kept), to write the line back.
     """
 
     mode: str
@@ -94,6 +96,7 @@ class Expectation:
     because: tuple[str, ...]
     agreement: str | None
     span: Span
+    written: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -562,16 +562,17 @@ class _Checker:
         out = []
         for group in groups:
             texts = [_key_text(v) for v in group]
+            written = [v.canonical for v in group]
             because: tuple[str, ...] = ()
             if "because" in texts:
                 i = texts.index("because")
-                texts, because = texts[:i], tuple(texts[i + 1:])
+                texts, because, written = texts[:i], tuple(texts[i + 1:]), written[:i]
                 if mode == "absent" or not because:
                     self.fail(group[i].span, "'because' follows an expected finding and names rule ids")
             if not texts:
                 self.fail(group[0].span, f"name the {kind_name} expected")
                 continue
-            out.append(Expectation(mode, kind_name, tuple(texts), because, agreement, st.span))
+            out.append(Expectation(mode, kind_name, tuple(texts), because, agreement, st.span, tuple(written)))
         return out
 
 

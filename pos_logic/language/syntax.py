@@ -79,6 +79,28 @@ class Value:
     def call(self) -> tuple[str, tuple[Value, ...]]:
         return self._parts("call")
 
+    @property
+    def canonical(self) -> str:
+        """The value written on one line as `pos fmt` writes it (quotes and escapes kept)."""
+        if self.kind == "date":
+            return self.date.isoformat()
+        if self.kind == "period":
+            return f"{self.period[0].isoformat()} to {self.period[1].isoformat()}"
+        if self.kind == "string":
+            return quote(self.word)
+        if self.kind == "list":
+            return "[" + ", ".join(item.canonical for item in self.items) + "]"
+        if self.kind == "call":
+            name, args = self.call
+            return f"{name}(" + ", ".join(a.canonical for a in args) + ")"
+        return str(self.value)  # money, percent, number, name
+
+
+def quote(s: str) -> str:
+    """Text as a case file's quoted string."""
+    return '"' + (s.replace("\\", "\\\\").replace('"', '\\"')
+                  .replace("\n", "\\n").replace("\t", "\\t")) + '"'
+
 
 @dataclass(frozen=True)
 class Statement:

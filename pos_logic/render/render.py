@@ -56,6 +56,8 @@ def text(results: list[CaseResult]) -> str:
 
 
 def _plural(word: str, n: int) -> str:
+    if word == "unknown":
+        return "not checked"
     if n == 1 or word == "met":
         return word
     return word[:-1] + "ies" if word.endswith("y") else word + "s"
@@ -65,7 +67,7 @@ def summary(r: CaseResult) -> str:
     counts = [(k, sum(1 for f in r.findings if f.kind == k)) for k in FINDING_KINDS]
     parts = [f"{n} {_plural(k, n)}" for k, n in counts if n]
     verdict = ("VIOLATIONS FOUND" if r.violations else
-               "no violations among what the case states" if r.unstated else "no violations")
+               "no violations among what the case states" if r.incomplete else "no violations")
     return f"{verdict}: " + (", ".join(parts) if parts else "no findings")
 
 
@@ -135,6 +137,7 @@ def case_json(r: CaseResult, derivations: bool = True) -> dict:
         "settings": r.settings,
         "violations": len(r.violations),
         "unstated": [u.to_json() for u in r.unstated],
+        "complete": not r.incomplete,
         "findings": [_finding_json(f, derivations) for f in r.findings],
         "expectations": {"checked": len(case.expectations),
                          "failed": [{"line": m.expectation.span.line, "message": m.message} for m in r.misses]},

@@ -22,15 +22,15 @@ _STYLES = (("✗", "bold red"), ("?", "yellow"), ("!", "yellow"), ("✓", "green
            ("no violations among", "yellow"), ("no violations", "green"), ("FAIL", "bold red"),
            ("pass", "green"), ("ERROR", "bold red"), ("expectation not met", "red"), ("policies:", "dim"))
 #: marks after which a wrapped line's continuation is indented two more columns
-_MARKS = tuple(f"{k.mark} " for k in FINDINGS) + ("? ",)
+_MARKS = tuple(dict.fromkeys(f"{k.mark} " for k in FINDINGS))  # "? " also marks an unstated status
+_HEADINGS = {k.heading for k in FINDINGS}
 
 
 def _style(line: str) -> str:
     stripped = line.lstrip()
     if line and not line.startswith(" ") and not stripped.startswith(("FAIL", "pass", "ERROR", "policies:")):
         return "bold"  # a case's first line
-    if line.startswith("    ") and stripped and stripped[0].isupper() and len(line) - len(stripped) == 4 \
-            and " " not in stripped.strip():
+    if len(line) - len(stripped) == 4 and stripped.rstrip() in _HEADINGS:
         return "bold"  # a kind heading: Violations, Approvals
     return next((s for start, s in _STYLES if stripped.startswith(start)), "")
 

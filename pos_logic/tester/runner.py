@@ -204,9 +204,9 @@ def _rewrite(group: list[Expectation], result: CaseResult) -> list[str]:
         hits = [f for f in derived if _matches(e, f)]
         if e.mode == "absent":
             if not hits:
-                out.append(f"not {e.kind} {' '.join(e.key)}")
+                out.append(f"not {e.kind} {' '.join(e.written)}")
         elif hits:
-            out.append(f"{e.kind} " + (item(e.key, hits) if e.because else " ".join(e.key)))
+            out.append(f"{e.kind} " + (item(e.written, hits) if e.because else " ".join(e.written)))
     return out
 
 

@@ -136,30 +136,8 @@ def _collector() -> _CommentCollector:
 
 # -- values as text --------------------------------------------------------------------------------
 
-def _quote(s: str) -> str:
-    return '"' + (s.replace("\\", "\\\\").replace('"', '\\"')
-                  .replace("\n", "\\n").replace("\t", "\\t")) + '"'
-
-
-def _value_text(v: Value) -> str:
-    """The canonical one-line text of a value."""
-    kind = v.kind
-    if kind == "date":
-        return v.date.isoformat()
-    if kind == "period":
-        return f"{v.period[0].isoformat()} to {v.period[1].isoformat()}"
-    if kind == "string":
-        return _quote(v.word)
-    if kind == "list":
-        return "[" + ", ".join(_value_text(item) for item in v.items) + "]"
-    if kind == "call":
-        name, args = v.call
-        return f"{name}(" + ", ".join(_value_text(a) for a in args) + ")"
-    return str(v.value)  # money, percent, number, name
-
-
 def _group_text(group: tuple[Value, ...]) -> str:
-    return " ".join(_value_text(v) for v in group)
+    return " ".join(v.canonical for v in group)
 
 
 def header_text(st: Statement) -> str:
@@ -438,7 +416,7 @@ class _Formatter:
         w.put(suffix)
 
     def group(self, w: _Writer, group: tuple[Value, ...], tail: int) -> None:
-        texts = [_value_text(v) for v in group]
+        texts = [v.canonical for v in group]
         for i, v in enumerate(group):
             if i:
                 w.put(" ")
@@ -449,7 +427,7 @@ class _Formatter:
         key = id(v)
         w.above(self.above.pop(key, []))
         if v.kind == "list":
-            text = _value_text(v)
+            text = v.canonical
             if key not in self.forced and (not v.value or w.column + len(text) + tail <= WIDTH):
                 w.put(text)
                 return
@@ -471,7 +449,7 @@ class _Formatter:
             w.put("]")
         elif v.kind == "call":
             name, args = v.call
-            texts = [_value_text(a) for a in args]
+            texts = [a.canonical for a in args]
             w.put(name + "(")
             for i, a in enumerate(args):
                 if i:
@@ -479,7 +457,7 @@ class _Formatter:
                 self.value(w, a, tail + 1 + sum(2 + len(t) for t in texts[i + 1:]))
             w.put(")")
         else:
-            w.put(_value_text(v))
+            w.put(v.canonical)
 
 
 # -- the file ----------------------------------------------------------------------------------------

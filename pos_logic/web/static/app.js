@@ -96,13 +96,20 @@ function renderCase(c, kinds, onLine) {
       for (const f of group) section.append(renderFinding(f, mark, onLine));
       out.append(section);
     }
+    for (const u of (c.unstated || []).filter(u => u.agreement === a.title)) {
+      out.append(el("p", { class: "unstated" }, "? " + u.message));
+    }
   }
   for (const miss of (c.expectations && c.expectations.failed) || []) {
     out.append(el("p", { class: "summary bad" }, `expectation not met (line ${miss.line}): ${miss.message}`));
   }
-  out.prepend(el("p", { class: `summary ${bad ? "bad" : "good"}` },
+  // not checked is not an all-clear: a status or a fact the case does not state (c.complete false)
+  const unsure = !bad && c.complete === false;
+  out.prepend(el("p", { class: `summary ${bad ? "bad" : unsure ? "unsure" : "good"}` },
     `${c.title} (${c.jurisdiction}${c.as_of ? ", as of " + c.as_of : ""}): ` +
-    (bad ? `${c.violations} violation${c.violations === 1 ? "" : "s"} found` : "no violations")));
+    (bad ? `${c.violations} violation${c.violations === 1 ? "" : "s"} found`
+      : unsure ? "no violations among what the case states; some of it could not be checked (see \u201cNot checked\u201d and \u201c?\u201d)"
+      : "no violations")));
   return out;
 }
 
