@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import importlib.util
 import itertools
 import json
@@ -85,9 +86,10 @@ LABELS = {
 
 # -- generating cases ---------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
 def policies() -> Path:
-    """The policies folder of this bench run, chosen as the CLI chooses it ($POS_POLICIES, the
-    project, the bundled ones) and passed to the library from here on."""
+    """The policies folder of this bench run, chosen once as the CLI chooses it ($POS_POLICIES,
+    the project, the bundled ones) and passed to the library from here on."""
     from pos_logic.policy.resources import choose_policies
 
     return choose_policies().root
