@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -25,7 +26,7 @@ from .explain.query import why_not_text
 from .policy.resources import POLICIES_ENV, Policies, choose_policies
 
 
-def _fail(err: PosError) -> None:
+def _fail(err: PosError) -> NoReturn:
     click.echo(err.render() if isinstance(err, InputError) else f"error: {err}", err=True)
     sys.exit(2)
 
@@ -45,14 +46,13 @@ def _policies(files=()) -> Policies:
         return choose_policies(click.get_current_context().meta.get(_OPTION), files)
     except PosError as err:
         _fail(err)
-        raise  # not reached: _fail exits
 
 
 #: every command takes --policies (before or after its name)
 _POLICIES = click.option(
     "--policies", type=click.Path(exists=True, file_okay=False), expose_value=False, is_eager=True,
-    callback=_use_policies, help="Policy folder to use (default: the project's, found upward from "
-    "the current directory by pos.toml or [tool.pos], else the bundled policies).")
+    callback=_use_policies, help=f"Policy folder to use (else ${POLICIES_ENV}, else the project's, found "
+    "upward from the current directory by pos.toml or [tool.pos], else the bundled policies).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
