@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import importlib.util
 import itertools
 import json
@@ -85,6 +86,15 @@ LABELS = {
 
 # -- generating cases ---------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
+def policies() -> Path:
+    """The policies folder of this bench run, chosen once as the CLI chooses it ($POS_POLICIES,
+    the project, the bundled ones) and passed to the library from here on."""
+    from pos_logic.policy.resources import choose_policies
+
+    return choose_policies().root
+
+
 def money_text(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
@@ -95,7 +105,7 @@ def policy_amounts(jurisdiction: str = JURISDICTION) -> list[int]:
     from pos_logic.policy.policy import policy_files
 
     found = set()
-    for path in policy_files(jurisdiction):
+    for path in policy_files(jurisdiction, policies()):
         for m, d, c in re.findall(r"usd\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)", path.read_text("utf-8")):
             found.add(int(m) * 100_000_000 + int(d) * 100 + int(c))
     return sorted(found)
@@ -105,7 +115,7 @@ def _policy_settings(jurisdiction: str) -> dict[str, tuple[str, ...]]:
     """The interpretive settings the policy declares (none if this version has no settings)."""
     from pos_logic.policy.policy import load_policy
 
-    declared = getattr(load_policy(jurisdiction), "settings", None) or {}
+    declared = getattr(load_policy(jurisdiction, policies()), "settings", None) or {}
     return {name: tuple(s.values) for name, s in sorted(declared.items())}
 
 
@@ -116,7 +126,7 @@ class CaseGenerator:
         from pos_logic.language.schema import load_schema
 
         self.rng = random.Random(seed)
-        self.schema = load_schema(jurisdiction)
+        self.schema = load_schema(jurisdiction, policies())
         self.jurisdiction = jurisdiction
         thresholds = sorted(set(BASE_THRESHOLDS) | {a for a in policy_amounts(jurisdiction) if a > 0})
         edges = {t + d for t in thresholds for d in (-1, 0, 1)} | {WRAP_EDGE, WRAP_EDGE + 1, TOP, 1}
@@ -341,7 +351,7 @@ def differences(reference: dict, other: dict, limit: int = 10) -> list[str]:
 def load_all(paths):
     from pos_logic.language.load import load_case
 
-    return [load_case(p) for p in paths]
+    return [load_case(p, policies()) for p in paths]
 
 
 def _finding_signatures(policy) -> list[tuple[str, int]]:
@@ -362,7 +372,7 @@ def _case_text(n: int, case) -> list[str]:
     from pos_logic.policy.policy import CASE_DOMAIN
 
     text = [f"{CASE_DOMAIN}({n})."]
-    for fact in from_case(case):
+    for fact in from_case(case, None, policies()):
         sym = fact.symbol
         s = str(sym)
         text.append(f"{sym.name}({n},{s[len(sym.name) + 1:]}." if sym.arguments else f"{s}({n}).")
@@ -418,7 +428,7 @@ def clingo_per_case(cases, policy, stages: dict | None = None) -> dict[str, list
     rows: dict[str, list] = {}
     for case in cases:
         t = _now()
-        facts = "\n".join(f"{f.symbol}." for f in from_case(case))
+        facts = "\n".join(f"{f.symbol}." for f in from_case(case, None, policy.root))
         t = _lap(stages, "facts → text", t)
         ctl = clingo.Control(["--warn=none"])
         ctl.add("base", [], program)
@@ -533,9 +543,9 @@ def run_method(method: str, paths: list[Path], chunk: int | None,
     # (clingo.ast parse + instrumentation) and the Lark parser (grammar → tables).
     stages: dict[str, tuple[float, float]] = {}
     t = _now()
-    policy = load_policy(jurisdiction)
+    policy = load_policy(jurisdiction, policies())
     t = _lap(stages, "setup: load policy", t)
-    load_case_text(CaseGenerator(0, jurisdiction).case(), "warmup.pos")
+    load_case_text(CaseGenerator(0, jurisdiction).case(), "warmup.pos", policies())
     t = _lap(stages, "setup: Lark parser + schema", t)
     if method == "xclingo":
         policy = xclingo_policy(policy)  # what xclingo_batch runs in the policy's place
@@ -558,7 +568,7 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
 
     if method in ("check-d1", "check-d1-2p", "check-full"):
         results, problems = check.check_files(paths, depth=None if method == "check-full" else 1,
-                                              jobs=2 if method == "check-d1-2p" else 1)
+                                              jobs=2 if method == "check-d1-2p" else 1, policies=policies())
         seconds = time.perf_counter() - start[0]
         if problems:
             raise SystemExit(f"{len(problems)} generated cases do not load: {problems[0]}")
@@ -569,10 +579,10 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
         t = _lap(stages, "read files", t)
         parsed = [(f, text, parse_text(text, f)) for f, text in texts]
         t = _lap(stages, "Lark parse", t)
-        cases = [schema_check(st, f, text) for f, text, st in parsed]
+        cases = [schema_check(st, f, text, policy.root) for f, text, st in parsed]
         t = _lap(stages, "schema check", t)
         for case in cases:
-            from_case(case)
+            from_case(case, None, policy.root)
         t = _lap(stages, "facts (from_case)", t)
         runs = run_cases(cases, policy, chunk=size, depth=1)
         t = _lap(stages, "engine, checklist program (incl. facts again)", t)

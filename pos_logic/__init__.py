@@ -13,8 +13,9 @@ The flow of one case, one sub-package per stage, data flowing one way:
                                                             ▼
                                tester.expect.compare · render.render (text, rich, JSON)
 
-`check` is the facade that runs files through the whole flow; `cli` is the `pos` command over
-it and `web` the HTTP API over it. `explain.whynot` and `tester.coverage` read the same trace;
+`check` is the facade that runs files through the whole flow, against a policies folder it is
+given (`policies=`; `policy.resources.choose_policies` picks it once, at the edge); `cli` is the
+`pos` command over it and `web` the HTTP API over it. `explain.whynot` and `tester.coverage` read the same trace;
 `tester` holds `pos test` (runner), `pos diff` (impact) and the pytest plugin; `tools` the policy
 editors' lint, `pos fmt`, the rule catalog (`pos rules`) and the docs' examples.
 """

@@ -1,7 +1,10 @@
 """Check case files: load them, group them by jurisdiction, run each group in one engine call,
 and explain the findings. The library entry point the CLI and the test runner use.
 
-    >>> results, errors = check_files(["cases/arkansas/example.pos"])  # doctest: +SKIP
+    >>> results, errors = check_files(["cases/arkansas/example.pos"], policies=Path("policies"))  # doctest: +SKIP
+
+The policies folder is an argument (`policies`): given None, each entry point here chooses it
+once as the CLI would (resources.choose_policies) and passes that folder to every loader below.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import multiprocessing
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .engine.engine import run_cases
@@ -23,6 +27,7 @@ from .language.model import Case
 from .policy.policy import Policy, load_policy
 from .engine.portfolio import portfolio_parts
 from .language.schema import load_schema
+from .policy.resources import given
 
 
 @dataclass(frozen=True)
@@ -114,18 +119,20 @@ def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[D
 
 def check_cases(cases: list[Case], depth: int | None = None,
                 settings: dict[str, str] | None = None, together: bool = False,
-                step=None) -> list[CaseResult]:
-    """Check loaded cases; raise InputError if a case or --set asks for an unknown setting.
+                step=None, policies: Path | None = None) -> list[CaseResult]:
+    """Check loaded cases against the policies in `policies` (None: chosen as the CLI would,
+    around the cases' files); raise InputError if a case or --set asks for an unknown setting.
     together=True checks them as one portfolio (portfolio.py): agreements with the same vendor,
     fiscal year and cost center are summed across cases. Pinned cases are separate scenarios
     and are checked apart. step: called once per case explained (a progress bar)."""
+    root = given(policies, [c.file for c in cases])
     settings = settings or {}
     by_jurisdiction: dict[str, list[int]] = {}
     for i, case in enumerate(cases):
         by_jurisdiction.setdefault(case.jurisdiction, []).append(i)
     results: list[CaseResult | None] = [None] * len(cases)
     for jurisdiction, indexes in sorted(by_jurisdiction.items()):
-        policy = load_policy(jurisdiction)
+        policy = load_policy(jurisdiction, root)
         problems = [p for i in indexes for p in check_settings(cases[i], policy, settings)]
         if problems:
             raise InputError(list(dict.fromkeys(problems)))
@@ -137,30 +144,32 @@ def check_cases(cases: list[Case], depth: int | None = None,
                 findings = cite_requirements(findings_of(run, policy, depth))
                 in_force = readings(run.case, policy, settings)
                 results[i] = CaseResult(run.case, findings, compare(run.case, findings), in_force,
-                                        unstated(run.case, findings, in_force))
+                                        unstated(run.case, findings, in_force, policy))
                 if step:
                     step()
     return results  # type: ignore[return-value]
 
 
-def check_each(paths, depth: int | None = 1) -> dict[Path, CaseResult | InputError]:
+def check_each(paths, depth: int | None = 1, policies: Path | None = None) -> dict[Path, CaseResult | InputError]:
     """Each file's result, or the error that stops that file alone (it cannot load, or asks
     for a setting its policy lacks). The files that load are checked together, one engine
     call per jurisdiction, as `pos test` does; depth 1 is what comparing with an expect block
-    needs."""
+    needs. policies: None chooses the folder as the CLI would, around these files."""
+    paths = [Path(p) for p in paths]
+    root = given(policies, paths)
     out: dict[Path, CaseResult | InputError] = {}
     cases: list[Case] = []
-    for path in map(Path, paths):
+    for path in paths:
         try:
-            case = load_case(path)
-            problems = check_settings(case, load_policy(case.jurisdiction), {})
+            case = load_case(path, root)
+            problems = check_settings(case, load_policy(case.jurisdiction, root), {})
             if problems:
                 raise InputError(problems)
             cases.append(case)
         except InputError as err:
             out[path] = err
     try:
-        results: list[CaseResult | InputError] = list(check_cases(cases, depth))
+        results: list[CaseResult | InputError] = list(check_cases(cases, depth, policies=root))
     except InputError as err:  # a policy that does not load: every case of the batch reports it
         results = [err] * len(cases)
     for case, result in zip(cases, results):
@@ -178,11 +187,11 @@ def readings(case: Case, policy: Policy, chosen: dict[str, str]) -> dict[str, st
 STATUS_LISTS = {"on_file": "document", "approved": "approval"}
 
 
-def unstated(case: Case, findings: list[Finding], in_force: dict[str, str]) -> list[Unstated]:
+def unstated(case: Case, findings: list[Finding], in_force: dict[str, str], policy: Policy) -> list[Unstated]:
     """Requirements the case leaves unknown: no silent all-clear for a case without on_file."""
     if in_force.get("unstated_status", "unknown") != "unknown":
         return []
-    schema = load_schema(case.jurisdiction)
+    schema = load_schema(case.jurisdiction, policy.root)
     counts = Counter((f.kind, f.agreement) for f in findings)  # one pass: a case may have thousands
     out = []
     for agreement in case.agreements:
@@ -213,29 +222,32 @@ def cite_requirements(findings: list[Finding]) -> list[Finding]:
 
 
 def check_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
-                step=None, jobs: int = 1) -> tuple[list[CaseResult], list[Diagnostic]]:
+                step=None, jobs: int = 1, policies: Path | None = None) -> tuple[list[CaseResult], list[Diagnostic]]:
     """Results for the files that load, and the diagnostics of those that do not, in the
-    order of the files. The files are one run: their agreements are seen together
+    order of the files, against the policies in `policies` (None: chosen as the CLI would,
+    around these files). The files are one run: their agreements are seen together
     (check_cases together=True). step: called once per file loaded and once per case
     explained. jobs > 1 checks a large batch in that many forked processes (the policy loads
     once per process, from the cache), each given whole portfolios (portfolio.groups), so
     the findings are those of one process."""
+    paths = list(paths)
+    root = given(policies, paths)
     cases, problems = [], []
     for path in expand(paths):
         try:
-            cases.append(load_case(path))
+            cases.append(load_case(path, root))
         except InputError as err:
             problems.extend(err.diagnostics)
         if step:
             step()
     if jobs > 1 and len(cases) >= jobs * MIN_FILES_PER_JOB:
-        parts = portfolio_parts(cases, jobs)
+        parts = portfolio_parts(cases, jobs, root)
         with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
-            done = pool.map(check_cases, [[cases[i] for i in part] for part in parts],
+            done = pool.map(partial(check_cases, policies=root), [[cases[i] for i in part] for part in parts],
                             [depth] * len(parts), [settings] * len(parts), [True] * len(parts))
             results: list[CaseResult] = [None] * len(cases)  # type: ignore[list-item]
             for part, part_results in zip(parts, done):
                 for i, result in zip(part, part_results):
                     results[i] = result
         return results, problems
-    return check_cases(cases, depth, settings, together=True, step=step), problems
+    return check_cases(cases, depth, settings, together=True, step=step, policies=root), problems

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -21,31 +23,43 @@ from .language.facts import from_case
 from .language.load import load_case
 from .policy.policy import load_policy
 from .explain.query import why_not_text
-from .policy.resources import POLICIES_ENV, choose_policies
+from .policy.resources import POLICIES_ENV, Policies, choose_policies
 
 
-def _fail(err: PosError) -> None:
+def _fail(err: PosError) -> NoReturn:
     click.echo(err.render() if isinstance(err, InputError) else f"error: {err}", err=True)
     sys.exit(2)
 
 
+_OPTION = "pos_logic.policies"  # where --policies waits in the context, for _policies to read
+
+
 def _use_policies(ctx, param, value) -> None:
     if value:
-        os.environ[POLICIES_ENV] = str(os.path.abspath(value))
+        ctx.meta[_OPTION] = os.path.abspath(value)
+
+
+def _policies(files=()) -> Policies:
+    """The policies of this command, chosen once (resources.choose_policies) and passed on:
+    --policies, else $POS_POLICIES, else the project here, else the case files' project."""
+    try:
+        return choose_policies(click.get_current_context().meta.get(_OPTION), files)
+    except PosError as err:
+        _fail(err)
 
 
 #: every command takes --policies (before or after its name)
 _POLICIES = click.option(
     "--policies", type=click.Path(exists=True, file_okay=False), expose_value=False, is_eager=True,
-    callback=_use_policies, help="Policy folder to use (default: the project's, found upward from "
-    "the current directory by pos.toml or [tool.pos], else the bundled policies).")
+    callback=_use_policies, help=f"Policy folder to use (else ${POLICIES_ENV}, else the project's, found "
+    "upward from the current directory by pos.toml or [tool.pos], else the bundled policies).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pos-logic")
-@click.option("--policies", type=click.Path(exists=True, file_okay=False), envvar=POLICIES_ENV,
+@click.option("--policies", type=click.Path(exists=True, file_okay=False),
               expose_value=False, is_eager=True, callback=_use_policies,
-              help="Policy folder to use (also $POS_POLICIES; default: the project's, else the bundled ones).")
+              help=f"Policy folder to use (else ${POLICIES_ENV}; default: the project's, else the bundled ones).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help=f"Stop with exit 2 after this long (default {limits.DEFAULT_SECONDS} s, or ${limits.TIME_ENV}).")
 @click.option("--memory-limit", type=click.IntRange(min=64), metavar="MB",
@@ -116,7 +130,7 @@ def check(files, settings, strict, fmt, derivations):
       pos check --strict cases/examples/acme-counseling.pos
       pos check --format json cases/ > findings.json
     """
-    choose_policies(None, files)
+    policies = _policies(files)
     chosen = _readings(settings, strict)
     from .check import expand
     from .render.terminal import progress
@@ -124,7 +138,8 @@ def check(files, settings, strict, fmt, derivations):
     try:
         with progress(2 * len(expand(files)), "checking") as step:
             results, problems = check_files(files, depth=1 if fmt == "text" or (fmt == "json" and not derivations)
-                                            else None, settings=chosen, step=step)
+                                            else None, settings=chosen, step=step,
+                                            policies=policies.root)
     except InputError as err:
         if fmt != "json":
             _fail(err)
@@ -132,14 +147,14 @@ def check(files, settings, strict, fmt, derivations):
     except PosError as err:
         _fail(err)
     if fmt == "json":
-        click.echo(render.as_json(results, policies=resources.provenance(), settings=chosen,
+        click.echo(render.as_json(results, policies=resources.provenance(policies), settings=chosen,
                                   errors=sorted_diagnostics(problems), derivations=derivations), nl=False)
     elif fmt == "html" and results:
         from .web.report import html_report
         click.echo(html_report(results), nl=False)
     elif results:
         from .render.terminal import echo
-        echo(resources.header() + "\n" + render.text(results))
+        echo(resources.header(policies) + "\n" + render.text(results))
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
@@ -172,13 +187,13 @@ def explain(file, finding, settings, strict, why_not, depth, brief):
       pos explain cases/examples/acme-counseling.pos "document PCS-D" --brief
       pos explain cases/examples/acme-counseling.pos --depth 2
     """
-    choose_policies(None, [file])
+    root = _policies([file]).root
     chosen = _readings(settings, strict)
     try:
-        case = load_case(file)
-        [result] = check_cases([case], settings=chosen)
+        case = load_case(file, root)
+        [result] = check_cases([case], settings=chosen, policies=root)
         if why_not:
-            click.echo(why_not_text(case, result, why_not, chosen), nl=False)
+            click.echo(why_not_text(case, result, why_not, chosen, policies=root), nl=False)
             return
     except PosError as err:
         _fail(err)
@@ -212,13 +227,13 @@ def facts(file, settings):
       pos facts cases/examples/acme-counseling.pos > f.lp
       python -m clingo policies/common/*.lp policies/arkansas/*.lp f.lp
     """
-    choose_policies(None, [file])
+    root = _policies([file]).root
     try:
-        case = load_case(file)
-        load_policy(case.jurisdiction)  # the facts are for these rules: a folder that could run code is refused here too
+        case = load_case(file, root)
+        load_policy(case.jurisdiction, root)  # the facts are for these rules: a folder that could run code is refused here too
     except PosError as err:
         _fail(err)
-    for fact in from_case(case, _settings(settings)):
+    for fact in from_case(case, _settings(settings), root):
         where = fact.span.file.encode("unicode_escape").decode("ascii")  # one comment line, always
         click.echo(f"{fact.symbol}.  % {where}:{fact.span.line}")
 
@@ -260,7 +275,8 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keyw
     from .tester import runner
 
     paths = _default_cases(paths)
-    choose_policies(None, paths)
+    policies = _policies(paths)
+    root = policies.root
     from .check import expand
 
     try:
@@ -270,17 +286,19 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keyw
                 raise click.BadParameter(f"no case path contains {' or '.join(map(repr, keywords))}", param_hint="-k")
         from .render.terminal import progress
         with progress(2 * len(expand(paths)), "testing") as step:
-            suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst, step=step)
+            suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst, step=step,
+                                     policies=root)
         if update or snapshot:
             rewrite = runner.update_expectations if snapshot else runner.update_failing
             changed = [r.case.file for r in suite.results if rewrite(r)]
             click.echo("".join(f"updated {f}\n" for f in changed) or "every expect block already matches\n", nl=False)
-            suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst)
-        cov = coverage.measure([r.case for r in suite.results], _settings(settings)) if with_coverage else None
+            suite = runner.run_suite(paths, settings=_settings(settings), exitfirst=exitfirst, policies=root)
+        cov = coverage.measure([r.case for r in suite.results], _settings(settings), policies=root) \
+            if with_coverage else None
     except PosError as err:
         _fail(err)
     if fmt == "json":
-        doc = {"policies": resources.provenance(), **runner.json_report(suite)}
+        doc = {"policies": resources.provenance(policies), **runner.json_report(suite)}
         if cov is not None:
             doc["coverage"] = {j: {"rules": c.rule_percent, "boundaries": c.boundary_percent,
                                    "by_id": {k: {"fired": v[0], "boundaries_covered": v[1], "boundaries": v[2]}
@@ -291,7 +309,7 @@ def test(paths, settings, fmt, update, snapshot, with_coverage, fail_under, keyw
         click.echo(runner.junit_report(suite), nl=False)
     else:
         from .render.terminal import echo
-        echo(resources.header() + "\n" + runner.text_report(suite, quiet=quiet))
+        echo(resources.header(policies) + "\n" + runner.text_report(suite, quiet=quiet))
         if cov is not None:
             click.echo(coverage.report(cov), nl=False)
     code = suite.exit_code
@@ -317,13 +335,13 @@ def rules(write_to, jurisdiction):
     """
     from .tools import catalog
 
+    root = _policies().root
     try:
         if write_to:
-            from pathlib import Path
-            Path(write_to).write_text(catalog.markdown(list(jurisdiction) or None), encoding="utf-8")
+            Path(write_to).write_text(catalog.markdown(list(jurisdiction) or None, root), encoding="utf-8")
             click.echo(f"wrote {write_to}")
         else:
-            click.echo(catalog.text(list(jurisdiction) or None), nl=False)
+            click.echo(catalog.text(list(jurisdiction) or None, root), nl=False)
     except PosError as err:
         _fail(err)
 
@@ -344,14 +362,13 @@ def schema_command(jurisdiction, write_to):
       pos schema connecticut
       pos schema arkansas --write docs/vocabulary/arkansas.md
     """
-    from pathlib import Path
-
     from .language import vocabulary
     from .errors import closest
     from .language.schema import jurisdictions
 
+    root = _policies().root
     try:
-        known = jurisdictions()
+        known = jurisdictions(root)
         if jurisdiction is None:
             click.echo("".join(f"{j}\n" for j in known), nl=False)
             return
@@ -361,10 +378,10 @@ def schema_command(jurisdiction, write_to):
                                      + (f" (did you mean {hint!r}?)" if hint else ""), param_hint="JURISDICTION")
         if write_to:
             Path(write_to).parent.mkdir(parents=True, exist_ok=True)
-            Path(write_to).write_text(vocabulary.markdown(jurisdiction), encoding="utf-8")
+            Path(write_to).write_text(vocabulary.markdown(jurisdiction, root), encoding="utf-8")
             click.echo(f"wrote {write_to}")
         else:
-            click.echo(vocabulary.text(jurisdiction), nl=False)
+            click.echo(vocabulary.text(jurisdiction, root), nl=False)
     except PosError as err:
         _fail(err)
 
@@ -388,12 +405,12 @@ def diff(base, paths):
     from .tester import impact
 
     targets = _default_cases(paths)
-    choose_policies(None, targets)
+    policies = _policies(targets)
     try:
-        changes, checked = impact.impact(base, targets)
+        changes, checked = impact.impact(base, targets, policies.root)
     except PosError as err:
         _fail(err)
-    click.echo(resources.header() + "\n" + impact.report(base, changes, checked), nl=False)
+    click.echo(resources.header(policies) + "\n" + impact.report(base, changes, checked), nl=False)
     sys.exit(1 if changes else 0)
 
 
@@ -419,12 +436,11 @@ def lint_command(folder, jurisdiction, coverage_table, fmt):
       pos lint policies -j arkansas
       pos lint --format sarif > lint.sarif
     """
-    from pathlib import Path
-
     from .tools import lint_report
     from .tools.lint import is_warning, lint
 
-    root = Path(folder).resolve() if folder else resources.policies_root()
+    policies = Policies(Path(folder).resolve(), "argument") if folder else _policies()
+    root = policies.root
     if not os.path.relpath(root).startswith(".."):
         root = Path(os.path.relpath(root))  # messages name files as the user would
     table = Path(coverage_table) if coverage_table else resources.coverage_table(root)
@@ -433,11 +449,11 @@ def lint_command(folder, jurisdiction, coverage_table, fmt):
         found = found + [lint_report.missing_table(table)]
     errors = [d for d in found if not is_warning(d)]
     if fmt == "json":
-        click.echo(lint_report.as_json(found, root))
+        click.echo(lint_report.as_json(found, policies))
     elif fmt == "sarif":
         click.echo(lint_report.as_sarif(found, root))
     else:
-        click.echo(resources.header(root), err=True)
+        click.echo(resources.header(policies), err=True)
         if found:
             click.echo(lint_report.text(found), err=True)
         click.echo(f"{len(errors)} error(s), {len(found) - len(errors)} warning(s)", err=True)
@@ -547,9 +563,9 @@ def serve(host, port, timeout, max_bytes):
     """
     import uvicorn
 
-    from .policy.resources import policies_root
     from .web.app import Limits, create_app
 
-    app = create_app(policies_root(), Limits(seconds=timeout, max_bytes=max_bytes))
-    click.echo(f"pos-logic on http://{host}:{port}/ (policies: {policies_root()}); Ctrl+C stops it", err=True)
+    root = _policies().root
+    app = create_app(root, Limits(seconds=timeout, max_bytes=max_bytes))
+    click.echo(f"pos-logic on http://{host}:{port}/ (policies: {root}); Ctrl+C stops it", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -11,7 +11,7 @@ import pytest
 
 from pos_logic.language.load import load_case_text
 from pos_logic.policy.policy_cache import CACHE_ENV
-from pos_logic.policy.resources import POLICIES_ENV, policies_root
+from pos_logic.policy.resources import POLICIES_ENV, bundled_policies
 
 TESTLAND_SCHEMA = """
 jurisdiction = "testland"
@@ -86,7 +86,7 @@ value(A, total, T) :- total(A, T).
 def testland(tmp_path, monkeypatch) -> Path:
     """A policies folder with the common library and the small 'testland' jurisdiction."""
     root = tmp_path / "policies"
-    shutil.copytree(policies_root() / "common", root / "common")
+    shutil.copytree(bundled_policies() / "common", root / "common")
     (root / "testland").mkdir(parents=True)
     (root / "testland" / "schema.toml").write_text(TESTLAND_SCHEMA)
     (root / "testland" / "rules.lp").write_text(TESTLAND_RULES)

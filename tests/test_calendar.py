@@ -7,6 +7,7 @@ import clingo
 import pytest
 
 from pos_logic.policy.policy import policy_files
+from pos_logic.policy.resources import bundled_policies
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -18,7 +19,7 @@ def solved():
     dates += [dt.date(y, m, 1) - dt.timedelta(days=1) for y in (1904, 1999, 2000, 2024, 2100) for m in (1, 3, 12)]
     facts = [f"day_number_needed(d({d.year},{d.month},{d.day})). calendar_day({(d - EPOCH).days})." for d in dates]
     ctl = clingo.Control(["--warn=none"])
-    for path in policy_files("arkansas"):
+    for path in policy_files("arkansas", bundled_policies()):
         ctl.add("base", [], path.read_text(encoding="utf-8"))
     ctl.add("base", [], "\n".join(facts))
     ctl.ground([("base", [])])

@@ -17,14 +17,16 @@ from pos_logic.language.facts import from_case
 from pos_logic.language.load import load_case
 from pos_logic.language.parse import parse_text, read_case_file
 from pos_logic.language.schema import jurisdictions, load_schema
+from pos_logic.policy.resources import bundled_policies
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(ROOT.glob("cases/**/*.pos"))
 SCHEMA_DOCS = ROOT / "docs" / "schema"
+POLICIES = bundled_policies()
 
 
 def _as_json(path: Path) -> dict:
-    return case_to_json(load_case(path), parse_text(read_case_file(path), str(path)))
+    return case_to_json(load_case(path), POLICIES, parse_text(read_case_file(path), str(path)))
 
 
 def _expectations(case):
@@ -36,16 +38,17 @@ def test_every_case_round_trips_through_json(path):
     case = load_case(path)
     doc = _as_json(path)
     back = load_case_json(json.dumps(doc, indent=2), f"{path}.json")
-    assert sorted(map(str, (f.symbol for f in from_case(back)))) == sorted(map(str, (f.symbol for f in from_case(case))))
+    assert sorted(map(str, (f.symbol for f in from_case(back, None, POLICIES)))) == \
+        sorted(map(str, (f.symbol for f in from_case(case, None, POLICIES))))
     assert _expectations(back) == _expectations(case)
     assert (back.title, back.as_of, [(n.value, v.value) for n, v in back.settings]) == \
         (case.title, case.as_of, [(n.value, v.value) for n, v in case.settings])
-    jsonschema.Draft202012Validator(json_schema(case.jurisdiction)).validate(doc)
+    jsonschema.Draft202012Validator(json_schema(case.jurisdiction, POLICIES)).validate(doc)
 
 
 @pytest.mark.parametrize("jurisdiction", jurisdictions())
 def test_published_schema_is_valid_and_current(jurisdiction):
-    schema = json_schema(jurisdiction)
+    schema = json_schema(jurisdiction, POLICIES)
     jsonschema.Draft202012Validator.check_schema(schema)
     refs = set(re.findall(r'"\$ref": "#/\$defs/([^"]+)"', json.dumps(schema)))
     assert refs <= set(schema["$defs"]), f"unresolved: {refs - set(schema['$defs'])}"

@@ -59,12 +59,14 @@ def test_plain_clingo_on_the_files_as_written_prints_the_findings_pos_check_list
     from pos_logic.language.load import load_case
     from pos_logic.language.model import FINDING_KINDS
     from pos_logic.policy.policy import policy_files
-    case = load_case("cases/examples/acme-counseling.pos")
-    policy = load_policy("arkansas")
+    from pos_logic.policy.resources import bundled_policies
+    root = bundled_policies()
+    case = load_case("cases/examples/acme-counseling.pos", root)
+    policy = load_policy("arkansas", root)
     ctl = clingo.Control(["--warn=none"])
-    for path in policy_files("arkansas"):
+    for path in policy_files("arkansas", root):
         ctl.add("base", [], path.read_text(encoding="utf-8"))
-    ctl.add("base", [], "\n".join(f"{f.symbol}." for f in from_case(case)))
+    ctl.add("base", [], "\n".join(f"{f.symbol}." for f in from_case(case, None, root)))
     ctl.ground([("base", [])])
     with ctl.solve(yield_=True) as handle:
         shown = sorted(map(str, next(iter(handle)).symbols(shown=True)))

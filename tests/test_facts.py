@@ -17,7 +17,7 @@ def _quoted(name: str) -> str:
 
 def test_attributes_become_typed_facts_with_their_lines(testland):
     case = make_case("term 2024-01-01 to 2024-12-31\ncompensation $25,000.01\ncontractor \"K\" { share 12.5% }")
-    facts = {str(f.symbol): f.span.line for f in from_case(case)}
+    facts = {str(f.symbol): f.span.line for f in from_case(case, None, testland)}
     assert facts["compensation(1,usd(0,25000,1))"] == 4
     assert facts["term(1,d(2024,1,1),d(2024,12,31))"] == 3
     assert facts["contractor(1,2)"] == 5
@@ -35,7 +35,7 @@ def _findings(case):
 def test_hostile_names_arrive_as_plain_values_and_change_no_finding(testland, name):
     plain = make_case('compensation $30,000.00\nterm 2024-01-01 to 2024-12-31\ncontractor "Plain" { entity corporation }')
     hostile = make_case(f'compensation $30,000.00\nterm 2024-01-01 to 2024-12-31\ncontractor {_quoted(name)} {{ entity corporation }}')
-    [label] = [f.symbol for f in from_case(hostile) if f.symbol.name == "name" and f.symbol.arguments[0].number == 2]
+    [label] = [f.symbol for f in from_case(hostile, None, testland) if f.symbol.name == "name" and f.symbol.arguments[0].number == 2]
     assert label.arguments[1].type is clingo.SymbolType.String
     assert label.arguments[1].string == name
     assert _findings(hostile) == _findings(plain)

@@ -11,7 +11,7 @@ import pytest
 
 from pos_logic.errors import Diagnostic
 from pos_logic.tools.lint import is_warning, lint
-from pos_logic.policy.resources import policies_root
+from pos_logic.policy.resources import bundled_policies
 from tests.conftest import SETTING_RULES, TESTLAND_RULES, TESTLAND_SCHEMA
 
 # testland as conftest has it, with the share limit a dated parameter (the lint warns about a
@@ -46,7 +46,7 @@ COVERAGE = """# Coverage
 def land(tmp_path) -> Path:
     """A policies folder: the common library and a clean testland; no coverage table."""
     root = tmp_path / "policies"
-    shutil.copytree(policies_root() / "common", root / "common")
+    shutil.copytree(bundled_policies() / "common", root / "common")
     (root / "testland").mkdir()
     (root / "testland" / "schema.toml").write_text(TESTLAND_SCHEMA)
     (root / "testland" / "rules.lp").write_text(CLEAN_RULES)
@@ -420,7 +420,7 @@ def test_diagnostics_are_sorted_and_unique(land):
 # -- the real policies -----------------------------------------------------------------------------------
 
 def test_the_real_policies_lint_clean_but_for_the_coverage_table(tmp_path):
-    found = lint(policies_root(), coverage=tmp_path / "no-table.md")
+    found = lint(bundled_policies(), coverage=tmp_path / "no-table.md")
     errors = [d.headline() for d in found if not is_warning(d)]
     assert errors == [], "\n".join(errors)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos_logic.policy.resources import policies_root
+from pos_logic.policy.resources import bundled_policies
 from pos_logic.language.values import MAX_CENTS, Money, money_to_symbol, value_from_symbol
 
 LIMIT = 21_474_836  # largest numerator and denominator the library takes
@@ -18,7 +18,7 @@ ROUNDINGS = {"half_up": ROUND_HALF_UP, "floor": ROUND_FLOOR, "ceiling": ROUND_CE
 
 def _solve(facts: list[clingo.Symbol]) -> list[clingo.Symbol]:
     ctl = clingo.Control(["--warn=none"])
-    ctl.load(str(policies_root() / "common" / "money.lp"))
+    ctl.load(str(bundled_policies() / "common" / "money.lp"))
     with ctl.backend() as backend:
         for atom in facts:
             backend.add_rule([backend.add_atom(atom)])

@@ -94,8 +94,8 @@ def test_the_policy_read_from_the_cache_is_the_policy_compiled(testland, tmp_pat
 
 def test_a_rule_parsed_again_from_its_text_is_the_rule_as_written():
     from pos_logic.policy.policy import Rule, compile_policy
-    from pos_logic.policy.resources import policies_root
-    for rule in compile_policy("arkansas", policies_root()).rules:
+    from pos_logic.policy.resources import bundled_policies
+    for rule in compile_policy("arkansas", bundled_policies()).rules:
         again = Rule.node.func(rule)  # what a rule read from the cache parses
         assert str(again) == str(rule.node) and again.location == rule.node.location, rule.location
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pos_logic.language.casejson import json_schema
+from pos_logic.policy.resources import bundled_policies
 from pos_logic.web.app import STATIC, Limits, create_app
 
 CASE = ('case "Web"\njurisdiction arkansas\ncontract "A" {\n term 2025-07-01 to 2026-06-30\n'
@@ -94,7 +95,7 @@ def test_time_limit_is_408_and_the_server_recovers():
 
 
 def test_schema_route_is_the_published_schema(client):
-    assert client.get("/v1/schema/arkansas").json() == json_schema("arkansas")
+    assert client.get("/v1/schema/arkansas").json() == json_schema("arkansas", bundled_policies())
     assert client.get("/v1/schema/nowhere").status_code == 404
     assert client.get("/v1/schema/..%2F..%2Fetc").status_code == 404
 

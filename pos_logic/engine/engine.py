@@ -60,7 +60,7 @@ def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, exp
     the cost of reading an answer is in the other records); None reads every derivation.
     together=True: the cases are one run's portfolio, each sees the others' agreements with
     its vendors and cost centers (portfolio.py)."""
-    runs = [CaseRun(case, from_case(case, settings)) for case in cases]
+    runs = [CaseRun(case, from_case(case, settings, policy.root)) for case in cases]
     if together:
         for run, peers in zip(runs, link([run.facts for run in runs])):
             run.facts.extend(peers)

@@ -13,12 +13,16 @@ cost center are never linked.
     >>> from pos_logic.language.facts import from_case
     >>> po = ('jurisdiction arkansas\\npurchase_order "{}" {{\\n term 2025-07-01 to 2026-06-30\\n'
     ...       ' compensation $15,000.00\\n cost_center "4410"\\n contractor "V" {{ entity llc }}\\n}}\\n')
-    >>> facts = [from_case(load_case_text(po.format(t), f"{t}.pos")) for t in "ab"]
+    >>> from pos_logic.policy.resources import bundled_policies
+    >>> root = bundled_policies()
+    >>> facts = [from_case(load_case_text(po.format(t), f"{t}.pos", root), None, root) for t in "ab"]
     >>> [str(f.symbol) for f in link(facts)[0] if f.symbol.name == "peer_compensation"]
     ['peer_compensation(peer("b.pos",1),usd(0,15000,0))']
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from clingo import Function, Number, String, Symbol
 
@@ -96,7 +100,7 @@ def _peer_facts(peer: Symbol, parts: dict[str, Fact]) -> list[Fact]:
             fact("peer_compensation", "compensation", parts["compensation"].symbol.arguments[1])]
 
 
-def portfolio_parts(cases: list[Case], parts: int) -> list[list[int]]:
+def portfolio_parts(cases: list[Case], parts: int, policies: Path) -> list[list[int]]:
     """The indexes of `cases` in at most `parts` runs of about equal size, in order, each
     holding whole portfolios: cases linked through a shared vendor and cost center are never
     split, so each part sees every peer its cases have."""
@@ -110,7 +114,7 @@ def portfolio_parts(cases: list[Case], parts: int) -> list[list[int]]:
         return i
 
     for i, case in enumerate(cases):
-        for found in _agreements(from_case(case)).values():
+        for found in _agreements(from_case(case, None, policies)).values():
             j = holder.setdefault(_key(found), i)
             root[find(i)] = find(j)
     groups: dict[int, list[int]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 
 from ..render import render
 from ..check import CaseResult
@@ -20,9 +21,9 @@ class QueryError(PosError):
     """A finding asked about that cannot be read (an unknown kind, no words)."""
 
 
-def why_not_text(case: Case, result: CaseResult, query: str, settings: dict[str, str]) -> str:
-    """Why `query` is not derived for the case: each rule that could derive it, its conditions
-    marked as holding or failing; or that it is derived after all."""
+def why_not_text(case: Case, result: CaseResult, query: str, settings: dict[str, str], *, policies: Path) -> str:
+    """Why `query` is not derived for the case under the policies in `policies`: each rule that
+    could derive it, its conditions marked as holding or failing; or that it is derived after all."""
     parts = words(query)
     if not parts:
         raise QueryError("name a finding, like \"approval dfa\"")
@@ -32,7 +33,7 @@ def why_not_text(case: Case, result: CaseResult, query: str, settings: dict[str,
     done = [f for f in result.findings if f.kind == kind and [k.lower() for k in f.key[:len(key)]] == [k.lower() for k in key]]
     if done:
         return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
-    policy = load_policy(case.jurisdiction)
+    policy = load_policy(case.jurisdiction, policies)
     known_words(key, policy, case)
     [run] = run_cases([case], policy, settings=settings)
     attempts = why_not(run, policy, kind, tuple(key))
@@ -42,7 +43,7 @@ def why_not_text(case: Case, result: CaseResult, query: str, settings: dict[str,
 def known_words(key: list[str], policy: Policy, case: Case) -> None:
     """Every name in a query must occur in the policy, its schema or the case: `approval dfx`
     is a typo to point out, with the names it may have meant, not a finding 'not derived'."""
-    schema = load_schema(policy.jurisdiction)
+    schema = load_schema(policy.jurisdiction, policy.root)
     texts = [r.text for r in policy.rules] + [case.text]
     found = [w for t in texts for pair in re.findall(r'"([^"]*)"|([A-Za-z_][A-Za-z0-9_-]*)', t) for w in pair if w]
     found += list(schema.forms) + [v for b in schema.blocks.values() for a in b.attributes.values()

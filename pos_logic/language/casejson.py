@@ -14,7 +14,8 @@ the two forms accept exactly the same literals and nothing in a string can becom
     >>> case = load_case_json(json.dumps(doc), "a.json")
     >>> case.agreements[0].title
     'A'
-    >>> case_to_json(case)["agreements"][0]["compensation"]
+    >>> from pos_logic.policy.resources import bundled_policies
+    >>> case_to_json(case, bundled_policies())["agreements"][0]["compensation"]
     '$5.00'
 """
 
@@ -30,6 +31,7 @@ from lark import Lark, Transformer, v_args
 from lark.exceptions import UnexpectedInput
 
 from ..errors import Diagnostic, InputError, Span, with_sources
+from ..policy.resources import given
 from ..tools.format import header_text
 from .model import Case, Entity
 from .parse import parse_text, span_of
@@ -152,8 +154,8 @@ class _Reader:
     """Nodes → Statements, guided by the jurisdiction's schema (which field is a quoted string,
     which a word, which a literal to parse); every problem is collected with its pointer."""
 
-    def __init__(self, filename: str, text: str):
-        self.filename, self.text = filename, text
+    def __init__(self, filename: str, text: str, policies: Path):
+        self.filename, self.text, self.policies = filename, text, policies
         self.errors: list[Diagnostic] = []
         self.pointers: dict[tuple[int, int], str] = {}
 
@@ -193,13 +195,14 @@ class _Reader:
     def schema(self, pair, root: Node) -> Schema | None:
         if pair is None:
             self.fail(root, "the case does not say its jurisdiction: add \"jurisdiction\": "
-                            f"\"{(jurisdictions() or ['arkansas'])[0]}\"")
+                            f"\"{(jurisdictions(self.policies) or ['arkansas'])[0]}\"")
             return None
         value = pair[1]
-        if value.kind != "string" or value.text not in jurisdictions():
-            self.fail(value, "jurisdiction is one of " + ", ".join(jurisdictions()))
+        known = jurisdictions(self.policies)
+        if value.kind != "string" or value.text not in known:
+            self.fail(value, "jurisdiction is one of " + ", ".join(known))
             return None
-        return load_schema(value.text)
+        return load_schema(value.text, self.policies)
 
     def settings(self, key_node: Node, node: Node) -> list[Statement]:
         if node.kind != "object":
@@ -377,15 +380,17 @@ def _moved(st: Statement, to: Span) -> Statement:
     return Statement(st.name, to, tuple(tuple(value(v) for v in g) for g in st.groups), None, to)
 
 
-def load_case_json(text: str, filename: str) -> Case:
-    """JSON case text → checked Case; problems carry line, column and JSON pointer."""
+def load_case_json(text: str, filename: str, policies: Path | None = None) -> Case:
+    """JSON case text → checked Case; problems carry line, column and JSON pointer.
+    policies: the folder whose schemas check it (None: chosen as the CLI would)."""
+    folder = given(policies)
     root = read_json(text, filename)
-    reader = _Reader(filename, text)
+    reader = _Reader(filename, text, folder)
     statements = reader.statements(root)
     if reader.errors:
         raise InputError(with_sources(reader.errors, text))
     try:
-        return check(statements, filename, text)
+        return check(statements, filename, text, folder)
     except InputError as err:
         raise InputError([_pointed(d, reader.pointers) for d in err.diagnostics]) from None
 
@@ -399,10 +404,10 @@ def _pointed(d: Diagnostic, pointers: dict[tuple[int, int], str]) -> Diagnostic:
 
 
 # -- case → JSON ------------------------------------------------------------------------------
-def case_to_json(case: Case, statements: tuple[Statement, ...] | None = None) -> dict:
-    """A checked case as its JSON form (the expect lines from the parsed statements when given,
-    so `only` groups and quoted names keep their exact spelling)."""
-    schema = load_schema(case.jurisdiction)
+def case_to_json(case: Case, policies: Path, statements: tuple[Statement, ...] | None = None) -> dict:
+    """A checked case as its JSON form, by the schema in `policies` (the expect lines from the
+    parsed statements when given, so `only` groups and quoted names keep their exact spelling)."""
+    schema = load_schema(case.jurisdiction, policies)
     out: dict = {}
     if case.title != case.file:
         out["case"] = case.title
@@ -475,9 +480,9 @@ _EXAMPLES = {"money": "$48,000.00", "signed_money": "-$1,200.00", "percent": "12
              "period": "2025-07-01 to 2026-06-30", "name": "word"}
 
 
-def json_schema(jurisdiction: str) -> dict:
+def json_schema(jurisdiction: str, policies: Path) -> dict:
     """The JSON Schema (draft 2020-12) of a jurisdiction's JSON cases, from its schema.toml."""
-    schema = load_schema(jurisdiction)
+    schema = load_schema(jurisdiction, policies)
     defs: dict = {t: {"type": "string", "pattern": p, "examples": [_EXAMPLES[t]]} for t, p in _PATTERNS.items()}
     defs["yesno"] = {"anyOf": [{"type": "boolean"}, {"enum": ["yes", "no"]}]}
     defs["form"] = {"enum": sorted(schema.forms)}
@@ -514,13 +519,15 @@ def json_schema(jurisdiction: str) -> dict:
     }
 
 
-def write_json_schemas(folder: Path) -> list[Path]:
-    """docs/schema/<jurisdiction>.case.schema.json for every jurisdiction (kept fresh by a test)."""
+def write_json_schemas(folder: Path, policies: Path | None = None) -> list[Path]:
+    """docs/schema/<jurisdiction>.case.schema.json for every jurisdiction of `policies` (None:
+    chosen as the CLI would; kept fresh by a test)."""
+    root = given(policies)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for j in jurisdictions():
+    for j in jurisdictions(root):
         path = folder / f"{j}.case.schema.json"
-        path.write_text(json.dumps(json_schema(j), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(json_schema(j, root), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written
 

@@ -9,7 +9,8 @@ has `agreement(E)` and `agreement_type(E, Kind)`; the header gives `as_of(d(Y,M,
     >>> from pos_logic.language.load import load_case_text
     >>> case = load_case_text('jurisdiction arkansas\\ncontract "A" {\\n term 2025-07-01 to 2026-06-30\\n'
     ...     ' compensation $5.00\\n contractor { entity corporation }\\n}\\n', "a.pos")
-    >>> [str(f.symbol) for f in from_case(case) if f.symbol.name == "compensation"]
+    >>> from pos_logic.policy.resources import bundled_policies
+    >>> [str(f.symbol) for f in from_case(case, None, bundled_policies()) if f.symbol.name == "compensation"]
     ['compensation(1,usd(0,5,0))']
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from clingo import Function, Number, String, Symbol
 
@@ -58,10 +60,10 @@ def value_symbols(v: Value) -> list[Symbol]:
     return [asp_constant(v.word)]  # enum, name, yesno
 
 
-def from_case(case: Case, settings: dict[str, str] | None = None) -> list[Fact]:
-    """All facts of one case, in file order. `settings` are readings chosen for every case
-    (`pos check --set`); a case's own `setting` lines win over them."""
-    schema = load_schema(case.jurisdiction)
+def from_case(case: Case, settings: dict[str, str] | None, policies: Path) -> list[Fact]:
+    """All facts of one case, in file order, named by the schema in `policies`. `settings` are
+    readings chosen for every case (`pos check --set`); a case's own `setting` lines win over them."""
+    schema = load_schema(case.jurisdiction, policies)
     facts: list[Fact] = []
     own = {name.word for name, _ in case.settings}
     for name, value in case.settings:

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import Diagnostic, InputError, Span, closest, with_sources
 from .model import FINDING_KINDS, Attribute, Case, Entity, Expectation
 from ..policy.policy_guard import outside_files
-from ..policy.resources import policies_root
+from ..policy.resources import given
 from .syntax import Statement, Value
 
 #: value types an attribute field may have, and how a person writes each
@@ -105,14 +105,15 @@ class Schema:
     path: Path = field(compare=False, default=Path("."))
 
 
-def jurisdictions() -> list[str]:
-    root = policies_root()
+def jurisdictions(policies: Path | None = None) -> list[str]:
+    """The jurisdictions of a policies folder: its folders with a schema.toml."""
+    root = given(policies)
     return sorted(p.name for p in root.iterdir() if (p / "schema.toml").is_file())
 
 
-def load_schema(jurisdiction: str, root: Path | None = None) -> Schema:
+def load_schema(jurisdiction: str, policies: Path | None = None) -> Schema:
     """Read and validate a jurisdiction's schema (once per folder); a broken schema is an InputError."""
-    return _load_schema(jurisdiction, root or policies_root())
+    return _load_schema(jurisdiction, given(policies))
 
 
 @lru_cache(maxsize=None)
@@ -295,14 +296,15 @@ class _SchemaReader:
                                      f"{arity[a.fact][0]} at {arity[a.fact][1]}")
 
 
-def check(statements: tuple[Statement, ...], filename: str, text: str) -> Case:
-    """Parsed statements → Case, against the schema the file's `jurisdiction` line selects."""
-    return _Checker(filename, text).case(statements)
+def check(statements: tuple[Statement, ...], filename: str, text: str, policies: Path) -> Case:
+    """Parsed statements → Case, against the schema of `policies` the file's `jurisdiction`
+    line selects."""
+    return _Checker(filename, text, policies).case(statements)
 
 
 class _Checker:
-    def __init__(self, filename: str, text: str):
-        self.filename, self.text = filename, text
+    def __init__(self, filename: str, text: str, policies: Path):
+        self.filename, self.text, self.policies = filename, text, policies
         self.errors: list[Diagnostic] = []
         self.next_id = 1
 
@@ -323,7 +325,7 @@ class _Checker:
                 header[st.name] = st
         if "jurisdiction" not in header:
             self.fail(Span(self.filename, 1, 1), "the case does not say its jurisdiction: "
-                      f"add a line like 'jurisdiction {(jurisdictions() or ['arkansas'])[0]}'")
+                      f"add a line like 'jurisdiction {(jurisdictions(self.policies) or ['arkansas'])[0]}'")
             self.done()
         schema = self.schema(header["jurisdiction"])
         title = self.single(header.get("case"), "string")
@@ -372,7 +374,7 @@ class _Checker:
 
     def schema(self, st: Statement) -> Schema:
         values = st.values()
-        known = jurisdictions()
+        known = jurisdictions(self.policies)
         if len(values) != 1 or values[0].kind != "name":
             self.fail(st.span, "write the jurisdiction as one name", expected=known)
             self.done()
@@ -380,7 +382,7 @@ class _Checker:
         if name not in known:
             self.fail(values[0].span, f"unknown jurisdiction '{name}'", closest(name, known), known)
             self.done()
-        return load_schema(name)
+        return load_schema(name, self.policies)
 
     def single(self, st: Statement | None, kind: str) -> Value | None:
         if st is None:

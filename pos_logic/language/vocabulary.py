@@ -8,6 +8,8 @@ docs/vocabulary/<jurisdiction>.md is generated from it, so the docs never drift 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .schema import AttributeSpec, BlockSpec, Schema, load_schema
 
 
@@ -36,9 +38,9 @@ def _order(schema: Schema) -> list[BlockSpec]:
     return [schema.blocks[n] for n in seen]
 
 
-def text(jurisdiction: str) -> str:
-    """The vocabulary for a terminal."""
-    schema = load_schema(jurisdiction)
+def text(jurisdiction: str, policies: Path | None = None) -> str:
+    """The vocabulary for a terminal (policies None: chosen as the CLI would)."""
+    schema = load_schema(jurisdiction, policies)
     out = [f"{schema.jurisdiction}: {schema.title}", f"agreements: {', '.join(schema.agreements)}", ""]
     for block in _order(schema):
         out.append(f"{block.name}" + (f" \"LABEL\" ({block.label} label)" if block.label != "none" else "")
@@ -62,9 +64,9 @@ def _cell(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(jurisdiction: str) -> str:
-    """The vocabulary page docs/vocabulary/<jurisdiction>.md."""
-    schema = load_schema(jurisdiction)
+def markdown(jurisdiction: str, policies: Path | None = None) -> str:
+    """The vocabulary page docs/vocabulary/<jurisdiction>.md (policies None: chosen as the CLI would)."""
+    schema = load_schema(jurisdiction, policies)
     out = [f"# Case vocabulary: {schema.jurisdiction}", "",
            f"{schema.title}. Generated from `policies/{schema.jurisdiction}/schema.toml` by "
            f"`pos schema {schema.jurisdiction} --write docs/vocabulary/{schema.jurisdiction}.md`; "

@@ -35,7 +35,7 @@ from .policy_cache import cached, policy_key
 from .policy_guard import (external_calls, foreign_statements, negative_loops, outside_files, read_policy_text,
                            refused_directives)
 from ..engine.portfolio import PEER_ARITY
-from .resources import policies_root
+from .resources import given
 from ..language.schema import load_schema
 
 CASE_VAR = "POS_Case"
@@ -156,6 +156,7 @@ class Policy:
     `facts`; `program` and `plain` hold only the case rules, as ASP text."""
 
     jurisdiction: str
+    root: Path  # the policies folder it was compiled from: its schema gives a case's facts their names
     files: tuple[Path, ...]
     rules: tuple[Rule, ...]
     program: str  # the case rules, threaded and instrumented: every ground instance recorded
@@ -178,16 +179,15 @@ class Policy:
         return self.rules[index]
 
 
-def policy_files(jurisdiction: str, root: Path | None = None) -> list[Path]:
-    root = root or policies_root()
+def policy_files(jurisdiction: str, root: Path) -> list[Path]:
     return sorted((root / "common").glob("*.lp")) + sorted((root / jurisdiction).glob("*.lp"))
 
 
-def load_policy(jurisdiction: str, root: Path | None = None) -> Policy:
+def load_policy(jurisdiction: str, policies: Path | None = None) -> Policy:
     """A jurisdiction's compiled policy: from this process's memory or the disk cache if its
     files are byte for byte those it was compiled from, else compiled now. Errors are
-    InputErrors at file:line:col."""
-    root = root or policies_root()
+    InputErrors at file:line:col. policies: the folder (None: chosen as the CLI would)."""
+    root = given(policies)
     return _load_policy(jurisdiction, root, policy_key(jurisdiction, root))
 
 
@@ -250,7 +250,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
         if a.get("means") or a.get("means_not"):
             means.setdefault(rule.head, (a.get("means", ""), a.get("means_not", "")))
     shows = [(f"#show {record_name(r)}/{record_arity(r)}.", r.is_finding) for r in final_rules if r.local]
-    return Policy(jurisdiction, tuple(files), tuple(final_rules), "\n".join(program), "\n".join(checklist),
+    return Policy(jurisdiction, root, tuple(files), tuple(final_rules), "\n".join(program), "\n".join(checklist),
                   "\n".join(plain), "\n".join(s for s, _ in shows), "\n".join(s for s, f in shows if f), facts, global_rules, frozenset(local),
                   frozenset(case_facts), settings, means,
                   {r.head: r.annotations["internal"] for r in final_rules if r.annotations.get("internal")}, key)

@@ -2,7 +2,7 @@
 
 The policies in force follow one rule a user can predict, first match wins:
 
-1. `--policies DIR` (any command) or $POS_POLICIES;
+1. `--policies DIR` (any command), else $POS_POLICIES;
 2. the project around the current directory: the nearest folder upward holding a `pos.toml`, or
    a `pyproject.toml` with a `[tool.pos]` table, whose `policies` key (default `policies`) names
    the folder; failing that, the project around the first case file named;
@@ -10,6 +10,11 @@ The policies in force follow one rule a user can predict, first match wins:
 
 So an analyst who edits `policies/arkansas/parameters.lp` in a checkout sees the edit in every
 command run inside it, whether pos was installed editable or not.
+
+`choose_policies` applies that rule once, at the edge (the CLI, or a library call given no
+folder), and returns the folder; from there it is an argument, passed down to every loader.
+Nothing in the package writes the environment, and nothing below the edge reads it or the
+current directory: two checks in one process against two folders cannot see each other's.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from ..errors import PosError
 
 #: set to a folder to check cases against other policies (a policy editor's working copy)
 POLICIES_ENV = "POS_POLICIES"
@@ -91,28 +98,44 @@ def examples_dir() -> Path:
     return _located("cases/examples", "examples")
 
 
-def policies_root() -> Path:
+@dataclass(frozen=True)
+class Policies:
+    """The policies folder of a run, and which step of the rule chose it (for provenance)."""
+
+    root: Path
+    #: "--policies", "$POS_POLICIES", "project", "case file's project", "bundled", or "argument"
+    #: (a folder named to `pos lint` or passed by a library caller)
+    chosen_by: str
+
+
+def choose_policies(option: str | Path | None = None, files=()) -> Policies:
+    """The policies of a run, by the rule above: the option, else $POS_POLICIES, else the
+    project around the current directory, else the project around the first case file that
+    exists, else the bundled policies. The only reader of $POS_POLICIES and the current
+    directory (for the policies); its callers pass the folder on."""
+    if option:
+        return Policies(Path(option).resolve(), "--policies")
     override = os.environ.get(POLICIES_ENV)
     if override:
-        return Path(override).resolve()
-    project = find_project(Path.cwd())
-    return project.policies if project is not None else bundled_policies()
-
-
-def choose_policies(option: str | None, files=()) -> None:
-    """Fix the policies of this run: the option, else (when neither $POS_POLICIES nor the
-    current directory decides) the project around the first case file."""
-    if option:
-        os.environ[POLICIES_ENV] = str(Path(option).resolve())
-        return
-    if os.environ.get(POLICIES_ENV) or find_project(Path.cwd()) is not None:
-        return
+        if not Path(override).is_dir():
+            raise PosError(f"${POLICIES_ENV} names {override!r}, which is not a folder")
+        return Policies(Path(override).resolve(), f"${POLICIES_ENV}")
+    here = find_project(Path.cwd())
+    if here is not None:
+        return Policies(here.policies, "project")
     for name in files:
-        if name != "-" and Path(name).exists():
-            project = find_project(Path(name))
-            if project is not None:
-                os.environ[POLICIES_ENV] = str(project.policies)
-            return
+        if str(name) != "-" and Path(name).exists():
+            around = find_project(Path(name))
+            if around is not None:
+                return Policies(around.policies, "case file's project")
+            break
+    return Policies(bundled_policies().resolve(), "bundled")
+
+
+def given(policies: str | Path | None, files=()) -> Path:
+    """The folder a library entry point was given, else the one `choose_policies` picks: the
+    one place a `policies=None` default is resolved, once, at the outermost call."""
+    return Path(policies).resolve() if policies is not None else choose_policies(None, files).root
 
 
 def coverage_table(root: Path) -> Path:
@@ -169,18 +192,16 @@ def revision(root: Path) -> str:
     return commit + ("+edits" if dirty else "")
 
 
-def provenance(root: Path | None = None) -> dict:
+def provenance(policies: Policies) -> dict:
     """Which policies a run used: folder, how it was chosen, git revision, content digest."""
-    root = (root or policies_root()).resolve()
-    here = project()
-    how = ("--policies or $POS_POLICIES" if os.environ.get(POLICIES_ENV) else
-           "project" if here is not None and here.policies == root else "bundled")
-    return {"folder": str(root), "chosen_by": how, "revision": revision(root), "digest": digest(root)}
+    root = policies.root.resolve()
+    return {"folder": str(root), "chosen_by": policies.chosen_by, "revision": revision(root),
+            "digest": digest(root)}
 
 
-def header(root: Path | None = None) -> str:
+def header(policies: Policies) -> str:
     """One line for a text report: `policies: FOLDER (REVISION)`."""
-    p = provenance(root)
+    p = provenance(policies)
     folder = Path(p["folder"])
     try:
         shown = os.path.relpath(folder)

@@ -9,6 +9,7 @@ under a threshold counts as the "false" side even though its rule does not fire 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import clingo
 import datetime as dt
@@ -84,14 +85,14 @@ class Coverage:
         return {k: tuple(v) for k, v in sorted(out.items())}
 
 
-def measure(cases: list[Case], settings: dict[str, str] | None = None) -> dict[str, Coverage]:
-    """Coverage per jurisdiction over the given cases."""
+def measure(cases: list[Case], settings: dict[str, str] | None = None, *, policies: Path) -> dict[str, Coverage]:
+    """Coverage per jurisdiction over the given cases, of the policies in `policies`."""
     by_jurisdiction: dict[str, list[Case]] = {}
     for case in cases:
         by_jurisdiction.setdefault(case.jurisdiction, []).append(case)
     out = {}
     for jurisdiction, group in sorted(by_jurisdiction.items()):
-        policy = load_policy(jurisdiction)
+        policy = load_policy(jurisdiction, policies)
         runs = run_cases(group, policy, settings=settings)
         fired = {f.rule for run in runs for f in run.firings} | set(policy.global_rules.values())
         out[jurisdiction] = Coverage(policy.rules, fired, _boundaries(runs, policy))

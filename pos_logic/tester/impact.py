@@ -5,7 +5,6 @@ explanations change is listed with the change."""
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -16,21 +15,6 @@ from pathlib import Path
 from ..check import check_cases, expand
 from ..errors import InputError, PosError
 from ..language.load import load_case
-from ..policy.resources import POLICIES_ENV, policies_root
-
-
-@contextmanager
-def using_policies(root: Path):
-    """Run the block against another policies folder."""
-    old = os.environ.get(POLICIES_ENV)
-    os.environ[POLICIES_ENV] = str(root)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(POLICIES_ENV, None)
-        else:
-            os.environ[POLICIES_ENV] = old
 
 
 @contextmanager
@@ -59,10 +43,10 @@ def policies_at(rev: str, policies: Path):
         yield Path(tmp) / rel
 
 
-def _snapshot(cases) -> dict[str, dict]:
-    """Per case file: finding → (rule ids, reason)."""
+def _snapshot(cases, policies: Path) -> dict[str, dict]:
+    """Per case file, under the policies in `policies`: finding → (rule ids, reason)."""
     out: dict[str, dict] = {}
-    for r in check_cases(cases, depth=1):
+    for r in check_cases(cases, depth=1, policies=policies):
         out[r.case.file] = {f"{f.kind} {f.label}" + (f" ({f.agreement_title})" if len(r.case.agreements) > 1 else ""):
                             (tuple(f.rule_ids), f.reason) for f in r.findings}
     return out
@@ -78,13 +62,14 @@ class Change:
         return any(line.lstrip().startswith(("+", "-")) for line in self.lines)
 
 
-def load_all(case_paths) -> list:
-    """Every case, or an InputError: a diff that silently skips a case it could not load (or a
-    path that does not exist) would report "no change" for what it never checked."""
+def load_all(case_paths, policies: Path) -> list:
+    """Every case, read by the schemas in `policies`, or an InputError: a diff that silently
+    skips a case it could not load (or a path that does not exist) would report "no change"
+    for what it never checked."""
     cases, problems = [], []
     for path in expand(case_paths):
         try:
-            cases.append(load_case(path))
+            cases.append(load_case(path, policies))
         except InputError as err:
             problems.extend(err.diagnostics)
     if problems:
@@ -92,15 +77,14 @@ def load_all(case_paths) -> list:
     return cases
 
 
-def impact(base: str, case_paths, policies: Path | None = None) -> tuple[list[Change], int]:
-    """The cases whose findings or explanations change between REV and the working tree, and
-    how many cases were compared."""
-    policies = policies or policies_root()
-    cases = load_all(case_paths)
-    with policies_at(base, policies) as old_root, using_policies(old_root):
-        before = _snapshot(cases)
-    with using_policies(policies):
-        after = _snapshot(cases)
+def impact(base: str, case_paths, policies: Path) -> tuple[list[Change], int]:
+    """The cases whose findings or explanations change between the policies folder `policies`
+    at git revision REV and as it is now, and how many cases were compared. The revision is
+    extracted to a temporary folder and checked by passing that folder, like any other."""
+    cases = load_all(case_paths, policies)
+    with policies_at(base, policies) as old_root:
+        before = _snapshot(cases, old_root)
+    after = _snapshot(cases, policies)
     changes = []
     for file in sorted(set(before) | set(after)):
         old, new = before.get(file, {}), after.get(file, {})

@@ -13,6 +13,7 @@ import pytest
 
 from ..check import CaseResult, check_each
 from ..errors import InputError
+from ..policy.resources import choose_policies
 from .expect import diff_text
 
 _RESULTS = pytest.StashKey[dict]()
@@ -37,7 +38,7 @@ class CaseItem(pytest.Item):
     def runtest(self):
         session = self.session
         if _RESULTS not in session.stash:
-            session.stash[_RESULTS] = check_each(item.path for item in session.items if isinstance(item, CaseItem))
+            session.stash[_RESULTS] = _check_all(session)
         result: CaseResult | InputError = session.stash[_RESULTS][self.path]
         if isinstance(result, InputError):
             raise result
@@ -51,3 +52,9 @@ class CaseItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, 0, f"case {self.path.name}"
+
+
+def _check_all(session) -> dict:
+    """Every selected case file, against the policies chosen once, as `pos test` chooses them."""
+    paths = [item.path for item in session.items if isinstance(item, CaseItem)]
+    return check_each(paths, policies=choose_policies(None, paths).root)

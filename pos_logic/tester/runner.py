@@ -1,7 +1,7 @@
 """`pos test`: run pinned cases, report each as passed or failed with expected vs derived, and
 rewrite expect blocks from the current derivation (`--update`) for review in `git diff`.
 
-    >>> report = run_suite(["cases/examples"])  # doctest: +SKIP
+    >>> report = run_suite(["cases/examples"], policies=Path("policies"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -40,15 +40,16 @@ class Suite:
         return 2 if self.problems else 1 if self.failed else 0
 
 
-def run_suite(paths, settings: dict[str, str] | None = None, exitfirst: bool = False, step=None) -> Suite:
-    """Load every case (a case that cannot load is a problem, not a failure) and check them.
-    exitfirst: stop at the first problem or failing case, in path order. step: called once per
-    case loaded and once per case checked (a progress bar)."""
+def run_suite(paths, settings: dict[str, str] | None = None, exitfirst: bool = False, step=None, *,
+              policies: Path) -> Suite:
+    """Load every case (a case that cannot load is a problem, not a failure) and check them
+    against the policies in `policies`. exitfirst: stop at the first problem or failing case,
+    in path order. step: called once per case loaded and once per case checked (a progress bar)."""
     suite = Suite()
     cases: list[Case] = []
     for path in expand(paths):
         try:
-            cases.append(load_case(path))
+            cases.append(load_case(path, policies))
         except InputError as err:
             suite.problems.extend(err.diagnostics)
             if exitfirst:
@@ -56,7 +57,7 @@ def run_suite(paths, settings: dict[str, str] | None = None, exitfirst: bool = F
                 break
         if step:
             step()
-    suite.results = check_cases(cases, depth=1, settings=settings, step=step)
+    suite.results = check_cases(cases, depth=1, settings=settings, step=step, policies=policies)
     if exitfirst:
         failed = next((i for i, r in enumerate(suite.results) if r.misses), None)
         if failed is not None:

@@ -46,7 +46,6 @@ from ..policy import policy as _policy
 from ..errors import Diagnostic, InputError, closest, sorted_diagnostics
 from ..policy.policy_guard import parse_named, read_policy_text
 from ..engine.portfolio import PEER_ARITY
-from ..policy.resources import policies_root
 from ..language.model import FINDINGS
 from ..language.schema import Schema, load_schema
 
@@ -76,16 +75,16 @@ def is_warning(d: Diagnostic) -> bool:
     return d.severity == "warning"
 
 
-def lint(root: Path | None = None, jurisdictions: list[str] | None = None,
+def lint(root: Path, jurisdictions: list[str] | None = None,
          coverage: Path | None = None, ground_timeout: float | None = GROUND_TIMEOUT) -> list[Diagnostic]:
-    """Every problem of the policies under `root` (default: the policies pos uses), sorted.
+    """Every problem of the policies under `root`, sorted.
 
     jurisdictions: the folders to lint (default: every folder with a schema.toml); the shared
     `common/` library is linted with each. coverage: the coverage table (default:
     `<root>/../docs/coverage.md`); the id check is skipped when the file is missing or has no
     rows. ground_timeout: seconds the grounding of one jurisdiction may take (None: no limit).
     """
-    root = Path(root) if root is not None else policies_root()
+    root = Path(root)
     if not root.is_dir():
         return [Diagnostic(str(root), 1, 1, "not a policies folder")]
     known = sorted(p.name for p in root.iterdir() if (p / "schema.toml").is_file())
@@ -104,7 +103,7 @@ def lint(root: Path | None = None, jurisdictions: list[str] | None = None,
     return linter.result()
 
 
-def lint_or_raise(root: Path | None = None, jurisdictions: list[str] | None = None, **kw) -> list[Diagnostic]:
+def lint_or_raise(root: Path, jurisdictions: list[str] | None = None, **kw) -> list[Diagnostic]:
     """`lint`, raising InputError when any diagnostic is an error; returns the warnings."""
     found = lint(root, jurisdictions, **kw)
     if any(not is_warning(d) for d in found):

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from ..errors import Diagnostic, InputError
+from ..policy.resources import Policies, provenance
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _RULES = {"error": "pos-lint/error", "warning": "pos-lint/warning"}
@@ -43,11 +44,10 @@ def _uri(file: str) -> str:
     return path.as_posix()
 
 
-def as_json(found: list[Diagnostic], root: Path) -> str:
+def as_json(found: list[Diagnostic], policies: Policies) -> str:
     from ..render.render import diagnostic_json
-    from ..policy.resources import provenance
     errors = sum(1 for d in found if d.severity != "warning")
-    doc = {"policies": provenance(root), "errors": errors, "warnings": len(found) - errors,
+    doc = {"policies": provenance(policies), "errors": errors, "warnings": len(found) - errors,
            "diagnostics": [dict(diagnostic_json(d), file=_uri(d.file)) for d in found]}
     return json.dumps(doc, indent=2, ensure_ascii=False)
 

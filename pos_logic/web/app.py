@@ -18,8 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..errors import PosError
+from ..policy.resources import given
 from .payload import API_VERSION, kinds
-from .worker import check_request, use_policies
+from .worker import check_request
 
 STATIC = Path(__file__).parent / "static"
 
@@ -91,15 +92,15 @@ async def _nothing() -> Message:
 
 
 def create_app(policies: Path | None = None, limits: Limits | None = None) -> FastAPI:
+    """The app serving the policies in `policies` (None: chosen once, as the CLI would): every
+    route and every worker is passed that folder, whatever the environment says later."""
     limits = limits or Limits()
-    root = str(policies.resolve()) if policies else None
-    use_policies(root)  # the schema and rules routes read the same folder as the workers
+    root = given(policies)
     pool: dict[str, ProcessPool] = {}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        pool["checks"] = ProcessPool(max_workers=limits.workers, max_tasks=limits.recycle_after,
-                                     initializer=use_policies, initargs=(root,))
+        pool["checks"] = ProcessPool(max_workers=limits.workers, max_tasks=limits.recycle_after)
         yield
         pool.pop("checks").stop()
 
@@ -121,7 +122,7 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
         return await run(request.case, request.filename, request.settings, request.finding)
 
     async def run(*args):
-        future = pool["checks"].schedule(check_request, args, timeout=limits.seconds)
+        future = pool["checks"].schedule(check_request, (root, *args), timeout=limits.seconds)
         try:
             out = await asyncio.wrap_future(future)
         except (TimeoutError, FutureTimeout):
@@ -139,9 +140,10 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
         from ..language.casejson import json_schema
         from ..language.schema import jurisdictions
 
-        if jurisdiction not in jurisdictions():
-            raise HTTPException(404, f"unknown jurisdiction {jurisdiction!r}; known: {', '.join(jurisdictions())}")
-        return json_schema(jurisdiction)
+        known = jurisdictions(root)
+        if jurisdiction not in known:
+            raise HTTPException(404, f"unknown jurisdiction {jurisdiction!r}; known: {', '.join(known)}")
+        return json_schema(jurisdiction, root)
 
     @app.get("/v1/rules", summary="The rule catalog: id, citation, sentence of every finding rule")
     def rules():
@@ -150,7 +152,7 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
         from ..language.schema import jurisdictions
 
         try:
-            return {j: catalog(load_policy(j)) for j in jurisdictions()}
+            return {j: catalog(load_policy(j, root)) for j in jurisdictions(root)}
         except PosError as err:
             raise HTTPException(500, str(err)) from None
 
@@ -158,7 +160,7 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
     def meta():
         from ..language.schema import jurisdictions
 
-        return {"version": API_VERSION, "tool": __version__, "jurisdictions": jurisdictions(), "kinds": kinds()}
+        return {"version": API_VERSION, "tool": __version__, "jurisdictions": jurisdictions(root), "kinds": kinds()}
 
     @app.get("/v1/examples", summary="The bundled example cases, to start from")
     def examples():

@@ -7,35 +7,31 @@ life of a process, so a long-lived worker would grow with every case it checked.
 from __future__ import annotations
 
 import json
-import os
+from pathlib import Path
 
 from ..check import check_cases
 from ..errors import InputError, PosError
 from ..language.load import load_case_text
-from ..policy.resources import POLICIES_ENV
 from .payload import API_VERSION, errors_payload, result_payload
 
 
-def use_policies(policies: str | None) -> None:
-    """Worker initializer: check against this policy folder (else the default rules)."""
-    if policies:
-        os.environ[POLICIES_ENV] = policies
-
-
-def check_request(case: str | dict, filename: str, settings: dict[str, str], why_not: str | None = None) -> dict:
-    """One case (text, or the JSON form as an object) → the findings payload, or its errors;
-    with `why_not`, the explanation of why that finding is not derived."""
+def check_request(policies: Path, case: str | dict, filename: str, settings: dict[str, str],
+                  why_not: str | None = None) -> dict:
+    """One case (text, or the JSON form as an object) → the findings payload under the
+    policies in `policies`, or its errors; with `why_not`, the explanation of why that finding
+    is not derived. The folder comes with every request: a worker holds no policy state."""
     from ..language.casejson import load_case_json
     from ..explain.query import QueryError, why_not_text
 
     try:
         if isinstance(case, dict):
-            loaded = load_case_json(json.dumps(case, indent=2, ensure_ascii=False), filename)
+            loaded = load_case_json(json.dumps(case, indent=2, ensure_ascii=False), filename, policies)
         else:
-            loaded = load_case_text(case, filename)
-        [result] = check_cases([loaded], settings=settings)
+            loaded = load_case_text(case, filename, policies)
+        [result] = check_cases([loaded], settings=settings, policies=policies)
         if why_not is not None:
-            return {"version": API_VERSION, "text": why_not_text(loaded, result, why_not, settings)}
+            return {"version": API_VERSION, "text": why_not_text(loaded, result, why_not, settings,
+                                                                 policies=policies)}
     except InputError as err:
         return errors_payload(err.diagnostics)
     except QueryError as err:
