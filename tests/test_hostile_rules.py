@@ -133,3 +133,26 @@ def test_diff_refuses_a_hostile_folder_on_either_side(testland, tmp_path, where,
     assert fragment in result.output and "no case changes" not in result.output
     assert not marker.exists()
 
+
+
+def test_serve_refuses_a_hostile_folder_before_it_listens(testland, tmp_path, monkeypatch):
+    import uvicorn
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: served.append(a))  # a regression fails, not hangs
+    marker = _hostile(testland, tmp_path, PAYLOADS["#script"][0])
+    result = CliRunner().invoke(main, ["--policies", str(testland), "serve", "--port", "8799"])
+    assert result.exit_code == 2, result.output
+    assert "#script" in result.output and "http://" not in result.output and not served
+    assert not marker.exists()
+
+
+def test_fmt_refuses_a_hostile_folder_it_is_pointed_at(testland, tmp_path):
+    """fmt reads only case files, but a --policies folder that could run code is refused by
+    every command alike: the user learns of it at once, whatever they ran."""
+    marker = _hostile(testland, tmp_path, PAYLOADS["#script"][0])
+    case = tmp_path / "c.pos"
+    case.write_text(CASE)
+    result = CliRunner().invoke(main, ["--policies", str(testland), "fmt", "--check", str(case)])
+    assert result.exit_code == 2, result.output
+    assert "#script" in result.output
+    assert not marker.exists()
