@@ -10,6 +10,7 @@ once as the CLI would (resources.choose_policies) and passes that folder to ever
 from __future__ import annotations
 
 import multiprocessing
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -191,12 +192,13 @@ def unstated(case: Case, findings: list[Finding], in_force: dict[str, str], poli
     if in_force.get("unstated_status", "unknown") != "unknown":
         return []
     schema = load_schema(case.jurisdiction, policy.root)
+    counts = Counter((f.kind, f.agreement) for f in findings)  # one pass: a case may have thousands
     out = []
     for agreement in case.agreements:
         stated = {a.name for a in agreement.attributes}
         known = schema.blocks[agreement.block].attributes
         for attribute, kind in STATUS_LISTS.items():
-            required = sum(1 for f in findings if f.kind == kind and f.agreement == agreement.id)
+            required = counts[kind, agreement.id]
             if required and attribute in known and attribute not in stated:
                 out.append(Unstated(agreement.title, attribute, required))
     return out

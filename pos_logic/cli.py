@@ -48,6 +48,18 @@ def _policies(files=()) -> Policies:
         _fail(err)
 
 
+def _refuse_unsafe(root: Path) -> None:
+    """Load every jurisdiction of a policies folder (from the compiled cache when unchanged), so a
+    folder that could run code or read files outside itself is refused before a command that
+    does not otherwise read it (serve, before it listens; fmt, when named with --policies) goes on."""
+    from .language.schema import jurisdictions
+    try:
+        for jurisdiction in jurisdictions(root):
+            load_policy(jurisdiction, root)
+    except PosError as err:
+        _fail(err)
+
+
 #: every command takes --policies (before or after its name)
 _POLICIES = click.option(
     "--policies", type=click.Path(exists=True, file_okay=False), expose_value=False, is_eager=True,
@@ -484,6 +496,8 @@ def fmt(paths, check, show_diff):
     from .tools.format import FormatError, format_text
     from .language.parse import read_case_file
 
+    if click.get_current_context().meta.get(_OPTION):  # fmt reads no rules, but says when a named folder is unsafe
+        _refuse_unsafe(_policies().root)
     if list(paths) == ["-"]:
         _fmt_stdin(check, show_diff)
     problems, changed = [], []
@@ -566,6 +580,7 @@ def serve(host, port, timeout, max_bytes):
     from .web.app import Limits, create_app
 
     root = _policies().root
+    _refuse_unsafe(root)
     app = create_app(root, Limits(seconds=timeout, max_bytes=max_bytes))
     click.echo(f"pos-logic on http://{host}:{port}/ (policies: {root}); Ctrl+C stops it", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -102,3 +102,57 @@ def test_a_policy_that_explodes_in_grounding_stops_at_the_limit(testland, tmp_pa
                            "check", str(case)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert fragment in proc.stderr and "boom.pos" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# -- the commands that load a rule folder another way: diff (two revisions), serve, fmt ---------------
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+@pytest.mark.parametrize("where", ["working tree", "base revision"])
+@pytest.mark.parametrize("name", ["#script", "@-term alone", "#include outside"])
+def test_diff_refuses_a_hostile_folder_on_either_side(testland, tmp_path, where, name):
+    """`pos diff --base HEAD` loads two rule folders: the working tree's and the revision's (from
+    git); code in either is refused, with exit 2, and nothing runs."""
+    repo = testland.parent
+    (repo / "c.pos").write_text(CASE)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "clean")
+    text, fragment = PAYLOADS[name]
+    marker = _hostile(testland, tmp_path, text)
+    if where == "base revision":
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-qm", "hostile")
+        (testland / "testland" / "payload.lp").unlink()  # the working tree is clean again
+    result = CliRunner().invoke(main, ["--policies", str(testland), "diff", "--base", "HEAD", str(repo / "c.pos")])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output and "no case changes" not in result.output
+    assert not marker.exists()
+
+
+
+def test_serve_refuses_a_hostile_folder_before_it_listens(testland, tmp_path, monkeypatch):
+    import uvicorn
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: served.append(a))  # a regression fails, not hangs
+    marker = _hostile(testland, tmp_path, PAYLOADS["#script"][0])
+    result = CliRunner().invoke(main, ["--policies", str(testland), "serve", "--port", "8799"])
+    assert result.exit_code == 2, result.output
+    assert "#script" in result.output and "http://" not in result.output and not served
+    assert not marker.exists()
+
+
+def test_fmt_refuses_a_hostile_folder_it_is_pointed_at(testland, tmp_path):
+    """fmt reads only case files, but a --policies folder that could run code is refused by
+    every command alike: the user learns of it at once, whatever they ran."""
+    marker = _hostile(testland, tmp_path, PAYLOADS["#script"][0])
+    case = tmp_path / "c.pos"
+    case.write_text(CASE)
+    result = CliRunner().invoke(main, ["--policies", str(testland), "fmt", "--check", str(case)])
+    assert result.exit_code == 2, result.output
+    assert "#script" in result.output
+    assert not marker.exists()

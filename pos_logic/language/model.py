@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..errors import Span
 from .syntax import Value
@@ -117,6 +118,10 @@ class Case:
         for agreement in self.agreements:
             yield from agreement.walk()
 
+    @cached_property
+    def _rows(self) -> list[str]:
+        return self.text.split("\n")  # once: explaining a case reads a line per fact premise
+
     def source_line(self, line: int) -> str:
-        rows = self.text.split("\n")
+        rows = self._rows
         return rows[line - 1].strip("\r\t \f") if 1 <= line <= len(rows) else ""
