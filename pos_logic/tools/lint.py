@@ -103,14 +103,6 @@ def lint(root: Path, jurisdictions: list[str] | None = None,
     return linter.result()
 
 
-def lint_or_raise(root: Path, jurisdictions: list[str] | None = None, **kw) -> list[Diagnostic]:
-    """`lint`, raising InputError when any diagnostic is an error; returns the warnings."""
-    found = lint(root, jurisdictions, **kw)
-    if any(not is_warning(d) for d in found):
-        raise InputError(found)
-    return found
-
-
 def _shown(file: str) -> str:
     path = Path(file)
     if path.is_absolute():
