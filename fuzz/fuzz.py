@@ -260,7 +260,7 @@ def _where(exc: BaseException) -> str:
 
 
 def _library(paths: list[str]) -> list[tuple[str, str]]:
-    """Per input: ("input-error" | "violations" | "unstated" | "clean" | "traceback", detail)."""
+    """Per input: ("input-error" | "violations" | "incomplete" | "clean" | "traceback", detail)."""
     from pos_logic.check import check_cases
     from pos_logic.errors import PosError
     from pos_logic.language.load import load_case
@@ -289,7 +289,7 @@ def _library(paths: list[str]) -> list[tuple[str, str]]:
             continue
         for (k, _), result in zip(group, results):
             out[k] = ("violations" if result.violations or result.misses else
-                      "unstated" if result.incomplete else "clean", "")
+                      "incomplete" if result.incomplete else "clean", "")
         if len(group) > 1:
             break
     return [o or ("traceback", "unclassified") for o in out]
@@ -344,7 +344,7 @@ def cli_verdict(path: str, timeout: float) -> tuple[int | None, str]:
     return proc.returncode, proc.stderr
 
 
-EXIT = {"input-error": 2, "violations": 1, "unstated": 3, "clean": 0}
+EXIT = {"input-error": 2, "violations": 1, "incomplete": 3, "clean": 0}
 
 
 def main(argv=None) -> int:
