@@ -34,6 +34,8 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
+from pebble import ProcessExpired, concurrent
+
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases"
 
@@ -309,30 +311,15 @@ def _warm() -> None:
         pass
 
 
-def _worker(paths, conn) -> None:
-    conn.send(_library(paths))
-    conn.close()
-
-
 def run_batch(paths: list[str], timeout: float) -> list[tuple[str, str]] | None:
     """The library's verdicts in a fresh child process; None if it did not finish in time."""
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_worker, args=(paths, send), daemon=True)
-    child.start()
-    send.close()
+    run = concurrent.process(timeout=timeout, mp_context=multiprocessing.get_context("fork"))(_library)
     try:
-        if receive.poll(timeout):
-            return receive.recv()
+        return run(paths).result()
+    except TimeoutError:
         return None
-    except EOFError:  # the child died (out of memory, a signal): a crash of each input
-        return [("traceback", f"worker died (exit {child.exitcode})")] * len(paths)
-    finally:
-        receive.close()
-        child.join(1)
-        if child.is_alive():
-            child.kill()
-            child.join()
+    except ProcessExpired as died:  # the child died (out of memory, a signal): a crash of each input
+        return [("traceback", f"worker died (exit {died.exitcode})")] * len(paths)
 
 
 def cli_verdict(path: str, timeout: float) -> tuple[int | None, str]:

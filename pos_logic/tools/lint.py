@@ -41,6 +41,7 @@ from pathlib import Path
 import clingo
 from clingo import ast
 from clingo.ast import ASTType
+from pebble import ProcessExpired, concurrent
 
 from ..policy import policy as _policy
 from ..errors import Diagnostic, InputError, closest, sorted_diagnostics
@@ -873,33 +874,18 @@ def _ground_here(statements: list[ast.AST]) -> list[tuple[str, str]]:
     return messages
 
 
-def _ground_child(statements, conn) -> None:
-    conn.send(_ground_here(statements))
-    conn.close()
-
-
 def _ground(statements: list[ast.AST], timeout: float | None) -> list[tuple[str, str]] | None:
     """clingo's messages grounding the program; None when it did not finish within timeout
     (a forked process does the grounding, since clingo cannot be interrupted while grounding)."""
     if timeout is None or "fork" not in multiprocessing.get_all_start_methods():
         return _ground_here(statements)
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_ground_child, args=(statements, send), daemon=True)
-    child.start()
-    send.close()
+    run = concurrent.process(timeout=timeout, mp_context=multiprocessing.get_context("fork"))(_ground_here)
     try:
-        if receive.poll(timeout):
-            return receive.recv()
+        return run(statements).result()
+    except TimeoutError:
         return None
-    except EOFError:  # the child died: ground here to see why
+    except ProcessExpired:  # the child died: ground here to see why
         return _ground_here(statements)
-    finally:
-        receive.close()
-        child.join(1)
-        if child.is_alive():
-            child.kill()
-            child.join()
 
 
 _LOCATED = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<col>\d+)(?:-(?:(?P<eline>\d+):)?(?P<ecol>\d+))?: "
