@@ -561,7 +561,7 @@ class _Checker:
             return []
         out = []
         for group in groups:
-            texts = [_key_text(v) for v in group]
+            texts = [v.key for v in group]
             written = [v.canonical for v in group]
             because: tuple[str, ...] = ()
             if "because" in texts:
@@ -574,20 +574,6 @@ class _Checker:
                 continue
             out.append(Expectation(mode, kind_name, tuple(texts), because, agreement, st.span, tuple(written)))
         return out
-
-
-def _key_text(v: Value) -> str:
-    """An expectation's value as the canonical text findings are matched with."""
-    if v.kind == "call":
-        name, args = v.call
-        return f"{name}({', '.join(_key_text(a) for a in args)})"
-    if v.kind == "list":
-        return "[" + ", ".join(_key_text(a) for a in v.items) + "]"
-    if v.kind == "period":
-        return f"{v.period[0].isoformat()} to {v.period[1].isoformat()}"
-    if v.kind == "date":
-        return v.date.isoformat()
-    return str(v.value)
 
 
 def _quoted(label: Value | None) -> str:

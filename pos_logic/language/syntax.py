@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TypeVar, Union
 
 from ..errors import Span
@@ -82,18 +83,26 @@ class Value:
     @property
     def canonical(self) -> str:
         """The value written on one line as `pos fmt` writes it (quotes and escapes kept)."""
+        return self._written(quote)
+
+    @property
+    def key(self) -> str:
+        """The value as an expectation matches findings with: canonical, but text unquoted."""
+        return self._written(str)
+
+    def _written(self, text: Callable[[str], str]) -> str:
         if self.kind == "date":
             return self.date.isoformat()
         if self.kind == "period":
             return f"{self.period[0].isoformat()} to {self.period[1].isoformat()}"
         if self.kind == "string":
-            return quote(self.word)
+            return text(self.word)
         if self.kind == "list":
-            return "[" + ", ".join(item.canonical for item in self.items) + "]"
+            return "[" + ", ".join(item._written(text) for item in self.items) + "]"
         if self.kind == "call":
             name, args = self.call
-            return f"{name}(" + ", ".join(a.canonical for a in args) + ")"
-        return str(self.value)  # money, percent, number, name
+            return f"{name}(" + ", ".join(a._written(text) for a in args) + ")"
+        return str(self.value)  # money, percent, number, name, enum, form, yes/no
 
 
 def quote(s: str) -> str:
