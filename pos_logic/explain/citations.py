@@ -16,9 +16,9 @@ def _absolute(cite: str) -> Iterable[tuple[str, str, str]]:
     that starts at "ch." or "§" continues the document, and the chapter, of the part before)."""
     doc = chap = ""
     for part in (p.strip() for p in cite.split(";")):
-        m = _PART.match(part)
         if not part:
             continue
+        m = _PART.match(part)
         if not m:  # no section: a whole reference of its own ("Act 1814 of 2003")
             doc = chap = ""
             yield part, "", ""
