@@ -28,20 +28,21 @@ class FindingKind:
     arity: int  #: arguments as rules write it (the agreement first); the engine adds the case
     heading: str
     mark: str  #: the checklist's bullet
+    counted: tuple[str, str]  #: the summary's words for one and for several ("1 advisory, 2 advisories")
 
 
 FINDINGS = (
-    FindingKind("violation", 2, "Violations", "✗"),
-    FindingKind("unknown", 2, "Not checked: the case does not say", "?"),
-    FindingKind("approval", 2, "Approvals", "•"),
-    FindingKind("document", 3, "Documents", "•"),
-    FindingKind("language", 2, "Contract language", "•"),
-    FindingKind("procurement", 2, "Procurement", "•"),
-    FindingKind("obligation", 2, "Obligations", "•"),
-    FindingKind("advisory", 2, "Advisories", "!"),
-    FindingKind("note", 2, "Notes", "i"),
-    FindingKind("met", 2, "Met requirements", "✓"),
-    FindingKind("value", 3, "Computed values", "="),
+    FindingKind("violation", 2, "Violations", "✗", ("violation", "violations")),
+    FindingKind("unknown", 2, "Not checked: the case does not say", "?", ("not checked", "not checked")),
+    FindingKind("approval", 2, "Approvals", "•", ("approval", "approvals")),
+    FindingKind("document", 3, "Documents", "•", ("document", "documents")),
+    FindingKind("language", 2, "Contract language", "•", ("language", "languages")),
+    FindingKind("procurement", 2, "Procurement", "•", ("procurement", "procurements")),
+    FindingKind("obligation", 2, "Obligations", "•", ("obligation", "obligations")),
+    FindingKind("advisory", 2, "Advisories", "!", ("advisory", "advisories")),
+    FindingKind("note", 2, "Notes", "i", ("note", "notes")),
+    FindingKind("met", 2, "Met requirements", "✓", ("met", "met")),
+    FindingKind("value", 3, "Computed values", "=", ("value", "values")),
 )
 FINDING_KINDS = tuple(k.name for k in FINDINGS)
 FINDING = {k.name: k for k in FINDINGS}

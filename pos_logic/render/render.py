@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 
 from clingo import Symbol, SymbolType
 
 from ..check import CaseResult
 from ..errors import Diagnostic
 from ..explain.explain import Derivation, Finding, Premise
-from ..language.model import FINDING, FINDING_KINDS
+from ..language.model import FINDING, FINDING_KINDS, FINDINGS
 from ..language.values import Money, Percent, value_from_symbol
 
 JSON_VERSION = 2
@@ -55,17 +56,9 @@ def text(results: list[CaseResult]) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _plural(word: str, n: int) -> str:
-    if word == "unknown":
-        return "not checked"
-    if n == 1 or word == "met":
-        return word
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
-
-
 def summary(r: CaseResult) -> str:
-    counts = [(k, sum(1 for f in r.findings if f.kind == k)) for k in FINDING_KINDS]
-    parts = [f"{n} {_plural(k, n)}" for k, n in counts if n]
+    counts = Counter(f.kind for f in r.findings)
+    parts = [f"{n} {k.counted[n != 1]}" for k in FINDINGS if (n := counts[k.name])]
     verdict = ("VIOLATIONS FOUND" if r.violations else
                "no violations among what the case states" if r.incomplete else "no violations")
     return f"{verdict}: " + (", ".join(parts) if parts else "no findings")
