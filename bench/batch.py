@@ -269,11 +269,16 @@ class CaseGenerator:
         return "\n".join(lines) + "\n"
 
 
+@functools.lru_cache(maxsize=1)
+def _example_text() -> str:
+    return (Path(__file__).resolve().parent.parent / SINGLE_FILE).read_text(encoding="utf-8")
+
+
 def light_case(gen: CaseGenerator) -> str:
     """The bundled example (one contract, ~26 lines) with its compensation, reimbursable and
     title drawn afresh: the one-agreement case the ≥ 1,000 cases/s target is about."""
     gen.serial += 1
-    text = (Path(__file__).resolve().parent.parent / SINGLE_FILE).read_text(encoding="utf-8")
+    text = _example_text()
     text = re.sub(r'(?m)^case "[^"]*"', f'case "light {gen.serial}"', text, count=1)
     text = re.sub(r"(?m)^(\s*compensation\s+)\S+", lambda m: m.group(1) + money_text(gen.amount(True)), text, count=1)
     text = re.sub(r"(?m)^(\s*reimbursable\s+)\S+", lambda m: m.group(1) + money_text(gen.amount() // 10), text, count=1)
