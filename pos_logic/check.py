@@ -9,9 +9,7 @@ once as the CLI would (resources.choose_policies) and passes that folder to ever
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -241,6 +239,8 @@ def check_files(paths, depth: int | None = None, settings: dict[str, str] | None
         if step:
             step()
     if jobs > 1 and len(cases) >= jobs * MIN_FILES_PER_JOB:
+        import multiprocessing  # here: ~15 ms of imports a one-file check does not need
+        from concurrent.futures import ProcessPoolExecutor
         parts = portfolio_parts(cases, jobs, root)
         with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
             done = pool.map(partial(check_cases, policies=root), [[cases[i] for i in part] for part in parts],

@@ -105,3 +105,21 @@ def test_the_compiled_policy_is_immutable(testland):
     policy = load_policy("testland")
     with pytest.raises(dataclasses.FrozenInstanceError):
         policy.rules = ()
+
+
+def test_the_schema_is_kept_with_the_policy_and_an_edit_to_it_is_seen_by_the_next_process(testland):
+    from pos_logic.language.schema import _load_schema, load_schema
+    from pos_logic.policy.policy_cache import cache_dir
+    read = load_schema("testland")
+    [entry] = cache_dir().glob("testland.schema-*.pickle")
+    _load_schema.cache_clear()  # as a new process would: from the disk
+    assert load_schema("testland") == read and "F-3" not in read.forms
+    schema = testland / "testland" / "schema.toml"
+    schema.write_text(schema.read_text().replace('"F-2" = "Form F-2"', '"F-2" = "Form F-2"\n"F-3" = "Form F-3"'))
+    _load_schema.cache_clear()
+    assert load_schema("testland").forms["F-3"] == "Form F-3"
+    schema.write_text(schema.read_text().replace('"F-3" = "Form F-3"', '"F-3" = '))  # broken: not kept
+    _load_schema.cache_clear()
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_schema("testland")
+    assert len(list(cache_dir().glob("testland.schema-*.pickle"))) == 2 and entry.exists()

@@ -26,6 +26,7 @@ from ..errors import InputError, PosError
 from ..language.facts import Fact, from_case
 from ..language.model import FINDINGS, Case
 from ..policy.policy import CASE_DOMAIN, PROBE, RECORD, Policy, clingo_diagnostic
+from ..policy.reach import Signature
 from .portfolio import link
 
 DEFAULT_CHUNK = 500
@@ -69,8 +70,8 @@ def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, exp
     return runs
 
 
-def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str, extra=()) -> list[Symbol]:
-    """Ground `program` (one of the policy's texts) with the case-independent facts, the
+def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str = "", extra=()) -> list[Symbol]:
+    """Ground `program` (case rules of the policy) with the case-independent facts, the
     `extra` AST statements and the facts of `runs` (case i numbered i), and return the shown
     atoms of the one answer."""
     messages: list[str] = []
@@ -106,14 +107,18 @@ def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str, extra=
     raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
 
 
+def present(runs: list[CaseRun]) -> set[Signature]:
+    """The predicates of the runs' facts, threaded (the case comes first)."""
+    found = {(CASE_DOMAIN, 1)}
+    for run in runs:
+        found.update((fact.symbol.name, len(fact.symbol.arguments) + 1) for fact in run.facts)
+    return found
+
+
 def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None) -> None:
-    if explain:
-        if depth == 1:
-            symbols = answer(runs, policy, policy.checklist, policy.finding_shows)
-        else:
-            symbols = answer(runs, policy, policy.program, policy.shows)
-    else:
-        symbols = answer(runs, policy, policy.plain, " ".join(f"#show {k}/{n}." for k, n in _finding_signatures()))
+    view = "plain" if not explain else "checklist" if depth == 1 else "program"
+    shows = "" if explain else " ".join(f"#show {k}/{n}." for k, n in _finding_signatures())
+    symbols = answer(runs, policy, policy.text(view, present(runs)), shows)
     for sym in symbols:
         if sym.name.startswith(RECORD):
             rule = policy.rules[int(sym.name[len(RECORD):])]

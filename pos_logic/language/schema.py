@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, InputError, Span, closest, with_sources
 from .model import FINDING_KINDS, Attribute, Case, Entity, Expectation
+from ..policy.policy_cache import cached, policy_key
 from ..policy.policy_guard import outside_files
 from ..policy.resources import given
 from .syntax import Statement, Value
@@ -124,6 +125,11 @@ def _load_schema(jurisdiction: str, root: Path) -> Schema:
     outside = outside_files(root, [p for p in paths if p.exists()])
     if outside:
         raise InputError(outside)
+    # kept on disk with the compiled policy, under the same key: TOML is ~20 ms a process
+    return cached(f"{jurisdiction}.schema", policy_key(jurisdiction, root), lambda: _read_schema(paths))
+
+
+def _read_schema(paths: list[Path]) -> Schema:
     parts, errors = [], []
     for path in paths:
         try:

@@ -35,6 +35,7 @@ from .policy_cache import cached, policy_key
 from .policy_guard import (external_calls, foreign_statements, negative_loops, outside_files, read_policy_text,
                            refused_directives)
 from ..engine.portfolio import PEER_ARITY
+from .reach import Index, Part, Signature, reachable, signatures
 from .resources import given
 from ..language.schema import load_schema
 
@@ -153,18 +154,16 @@ class Policy:
 
     Rules whose heads depend on no case are the case-independent part (parameters, state
     holidays): it is ground and solved once at compile time, and cases read its answer as
-    `facts`; `program` and `plain` hold only the case rules, as ASP text."""
+    `facts`; `parts` hold the case rules, as ASP text in each view (reach.py)."""
 
     jurisdiction: str
     root: Path  # the policies folder it was compiled from: its schema gives a case's facts their names
     files: tuple[Path, ...]
     rules: tuple[Rule, ...]
-    program: str  # the case rules, threaded and instrumented: every ground instance recorded
-    checklist: str  # the same with only the finding rules instrumented: what a checklist reads
-    plain: str  # the case rules, threaded, not instrumented: what plain clingo would compute
-    shows: str  # `#show` of the records of every case rule
-    finding_shows: str  # `#show` of the finding rules' records
+    parts: tuple[Part, ...]  # the case rules, threaded, in each view, with what they need and give
+    index: Index  # which parts need each predicate
     facts: str  # the case-independent atoms the case rules read
+    fact_signatures: frozenset[Signature]  # their predicates
     global_rules: dict[str, int]  # each case-independent atom (its text) → the rule that derived it
     local: frozenset[str]
     case_facts: frozenset[str] = frozenset()
@@ -177,6 +176,19 @@ class Policy:
 
     def rule(self, index: int) -> Rule:
         return self.rules[index]
+
+    def text(self, view: str, present: set[Signature] | None = None) -> str:
+        """The case rules in `view` (program: every rule instrumented, with the `#show` of its
+        records; checklist: only the finding rules; plain: none), keeping only those that can
+        fire when the case facts' predicates are `present` (None: every rule)."""
+        keep = reachable(self.parts, self.index, present | self.fact_signatures) if present is not None \
+            else [True] * len(self.parts)
+        return "\n".join(getattr(part, view) for part, kept in zip(self.parts, keep) if kept)
+
+    @property
+    def plain(self) -> str:
+        """Every case rule as plain clingo would run it."""
+        return self.text("plain")
 
 
 def policy_files(jurisdiction: str, root: Path) -> list[Path]:
@@ -227,9 +239,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
         raise InputError(errors)
     local = local_predicates([n for n, _ in kept], case_facts)
     statements: list[ast.AST] = []
-    program: list[str] = []
-    checklist: list[str] = []
-    plain: list[str] = []
+    parts: list[Part] = []
     final_rules: list[Rule] = []
     read_by_cases: set[str] = set()
     for node, rule in kept:
@@ -239,27 +249,28 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
         instrumented = instrument(node, rule, local, threaded)
         statements.extend(instrumented)
         if rule.local:
-            program.extend(map(str, instrumented))
-            plain.append(str(threaded))
-            checklist.extend(program[-2:] if rule.is_finding else plain[-1:])
+            show = f"#show {record_name(rule)}/{record_arity(rule)}."
+            program = "\n".join([*map(str, instrumented), show])
+            parts.append(Part(*signatures(threaded), program=program,
+                              checklist=program if rule.is_finding else str(threaded), plain=str(threaded)))
             read_by_cases |= _predicates(node)
-    facts, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
+    facts, facts_read, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
     means: dict[str, tuple[str, str]] = {}
     for rule in final_rules:
         a = rule.annotations
         if a.get("means") or a.get("means_not"):
             means.setdefault(rule.head, (a.get("means", ""), a.get("means_not", "")))
-    shows = [(f"#show {record_name(r)}/{record_arity(r)}.", r.is_finding) for r in final_rules if r.local]
-    return Policy(jurisdiction, root, tuple(files), tuple(final_rules), "\n".join(program), "\n".join(checklist),
-                  "\n".join(plain), "\n".join(s for s, _ in shows), "\n".join(s for s, f in shows if f), facts, global_rules, frozenset(local),
+    return Policy(jurisdiction, root, tuple(files), tuple(final_rules), tuple(parts), Index.of(tuple(parts)),
+                  "\n".join(facts), frozenset(facts_read), global_rules, frozenset(local),
                   frozenset(case_facts), settings, means,
                   {r.head: r.annotations["internal"] for r in final_rules if r.annotations.get("internal")}, key)
 
 
-def _solve_globals(statements: list[ast.AST], rules: list[Rule], read: set[str]) -> tuple[str, dict[str, int]]:
+def _solve_globals(statements: list[ast.AST], rules: list[Rule],
+                   read: set[str]) -> tuple[list[str], set[Signature], dict[str, int]]:
     """Ground and solve the instrumented policy without any case: what it derives is the
-    case-independent part. Returns its atoms that the case rules read, as facts, and which
-    rule derived each atom. Grounding every rule here also reports clingo's errors (an
+    case-independent part. Returns its atoms that the case rules read, as facts, their
+    predicates, and which rule derived each atom. Grounding every rule here also reports clingo's errors (an
     unsafe variable) at the rule's own file:line:col, before any case is checked."""
     messages: list[str] = []
     ctl = clingo.Control(["--warn=none"], logger=lambda _c, m: messages.append(m), message_limit=50)
@@ -271,6 +282,7 @@ def _solve_globals(statements: list[ast.AST], rules: list[Rule], read: set[str])
     except RuntimeError:
         raise InputError([clingo_diagnostic(m, "policy") for m in messages or ["clingo could not ground the policy"]]) from None
     facts: list[str] = []
+    predicates: set[Signature] = set()
     derived_by: dict[str, int] = {}
     with ctl.solve(yield_=True) as handle:
         model = next(iter(handle), None)
@@ -284,7 +296,8 @@ def _solve_globals(statements: list[ast.AST], rules: list[Rule], read: set[str])
                 derived_by[head] = min(derived_by.get(head, rule.index), rule.index)
             elif sym.name in read:
                 facts.append(f"{sym}.")
-    return "\n".join(facts), derived_by
+                predicates.add((sym.name, len(sym.arguments)))
+    return facts, predicates, derived_by
 
 
 def read_settings(rules: list[Rule], errors: list[Diagnostic]) -> dict[str, Setting]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 import textwrap
 import time
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from ..language.model import FINDINGS
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 #: a line's style, by how it starts once stripped
 _STYLES = (("✗", "bold red"), ("?", "yellow"), ("!", "yellow"), ("✓", "green"), ("VIOLATIONS FOUND", "bold red"),
@@ -74,6 +77,8 @@ def progress(total: int, label: str):
         if bar is None:
             if not console.is_terminal or time.monotonic() - start < 1.0:
                 return
+            # imported only now: ~10 ms that a run shorter than a second does not pay
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
             bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                            console=console, transient=True)
             bar.start()
