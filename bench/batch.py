@@ -11,8 +11,8 @@ it has seen for the life of a process, and peak RSS can only be read per process
     cli-text     `pos check DIR` as one subprocess: process start + everything, text checklist
     cli-json     `pos check --format json DIR`: the same with full derivations, JSON output
                  (not run unless named in --methods: its output is ~200 KB per case)
-    check-d1     pos_logic.check.check_files(paths, depth=1): what the text checklist needs
-    check-full   check_files(paths, depth=None): full derivations, what --format json needs
+    check-d1     pos_logic.check.check_files(paths, depth=1), then the text checklist rendered
+    check-full   check_files(paths, depth=None), then the JSON with every derivation rendered
     plain        load_case + pos_logic.engine.engine.run_cases(explain=False): the case-threaded rules,
                  no instrumentation, findings only
     clingo       load_case + from_case, then the plain clingo API on the case-threaded policy as
@@ -74,9 +74,9 @@ XCLINGO_CHUNK = 10
 LABELS = {
     "cli-text": "pos check DIR (CLI, text, 1 process)",
     "cli-json": "pos check --format json DIR (CLI)",
-    "check-d1": "check_files(depth=1) (library)",
-    "check-d1-2p": "check_files(depth=1, jobs=2) (2 processes)",
-    "check-full": "check_files(depth=None) (library)",
+    "check-d1": "check_files(depth=1) + text (library)",
+    "check-d1-2p": "check_files(depth=1, jobs=2) + text (2 processes)",
+    "check-full": "check_files(depth=None) + JSON (library)",
     "plain": "run_cases(explain=False) (plain rules)",
     "clingo": "clingo API, threaded plain text",
     "clingo-1": "clingo API, fresh Control per case",
@@ -572,8 +572,13 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
     from pos_logic.language.schema import check as schema_check
 
     if method in ("check-d1", "check-d1-2p", "check-full"):
-        results, problems = check.check_files(paths, depth=None if method == "check-full" else 1,
+        from pos_logic.render import render
+        full = method == "check-full"
+        results, problems = check.check_files(paths, depth=None if full else 1,
                                               jobs=2 if method == "check-d1-2p" else 1, policies=policies())
+        # what the CLI writes (explanations are worked out as they are read): the checklist's
+        # text, or the JSON with every derivation
+        render.as_json(results, derivations=True) if full else render.text(results)
         seconds = time.perf_counter() - start[0]
         if problems:
             raise SystemExit(f"{len(problems)} generated cases do not load: {problems[0]}")
@@ -593,7 +598,10 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
         t = _lap(stages, "engine, checklist program (incl. facts again)", t)
         results = []
         for run in runs:
-            results.append((run.case, findings_of(run, policy, 1)))
+            findings = findings_of(run, policy, 1)
+            for f in findings:
+                f.reason, f.cite  # what the checklist's line shows: worked out as they are read
+            results.append((run.case, findings))
         t = _lap(stages, "explain depth=1", t)
         for case, findings in results:
             compare(case, findings)

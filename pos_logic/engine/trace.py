@@ -30,7 +30,8 @@ class Trace:
         self.derived: dict[Symbol, list[Firing]] = {}
         for firing in run.firings:
             self.derived.setdefault(firing.head, []).append(firing)
-        self._by_predicate: dict[tuple, list[Symbol]] | None = None
+        self._by_name: dict[str, list[Symbol]] | None = None
+        self._by_key: dict[str, dict[tuple, list[Symbol]]] = {}
         #: derivations built so far, by atom: the shared graph explanations are read from
         self.derivations: dict = {}
 
@@ -47,14 +48,36 @@ class Trace:
         """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for.
         Looked up by name, arity and, when it is ground, the first argument: scanning every atom
         of a predicate for every premise made a case of many agreements quadratic."""
-        if self._by_predicate is None:
-            self._by_predicate = {}
-            for sym in [*self.derived, *self.facts]:
-                self._by_predicate.setdefault((sym.name, len(sym.arguments), None), []).append(sym)
-                if sym.arguments:
-                    self._by_predicate.setdefault((sym.name, len(sym.arguments), sym.arguments[0]), []).append(sym)
         name, args = getattr(pattern, "name", None), getattr(pattern, "arguments", ())
         first = term_symbol(args[0]) if args else None
-        for sym in self._by_predicate.get((name, len(args), first), []):
+        for sym in self._keyed(name).get((len(args), first), []):
             if unifies(pattern, sym):
                 yield sym
+
+    def matching(self, name: str, values: list[Symbol | None]) -> Iterator[Symbol]:
+        """matches, for a pattern whose arguments are values or unbound variables (None)."""
+        first = values[0] if values else None
+        for sym in self._keyed(name).get((len(values), first), []):
+            args = sym.arguments
+            if all(v is None or v == a for v, a in zip(values, args)):
+                yield sym
+
+    def _keyed(self, name) -> dict[tuple, list[Symbol]]:
+        """A predicate's atoms by arity and first argument, derived ones first, indexed when first
+        asked for: reading a clingo symbol's name and arguments costs a call into C each, and a
+        checklist asks for a few predicates of a case's hundreds of atoms."""
+        if self._by_name is None:
+            self._by_name = {}
+            for head, firings in self.derived.items():  # the rule names the head: no call into C
+                self._by_name.setdefault(self.policy.rules[firings[0].rule].head, []).append(head)
+            for sym in self.facts:
+                self._by_name.setdefault(sym.name, []).append(sym)
+        keyed = self._by_key.get(name)
+        if keyed is None:
+            keyed = self._by_key[name] = {}
+            for sym in self._by_name.get(name, []):
+                args = sym.arguments
+                keyed.setdefault((len(args), None), []).append(sym)
+                if args:
+                    keyed.setdefault((len(args), args[0]), []).append(sym)
+        return keyed

@@ -19,15 +19,16 @@ disclosure threshold $25,000.00").
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
 from ..engine.engine import CaseRun, Firing
 from ..engine.trace import Trace
-from ..policy.ground import atom_text, compare_values, fill, substitute, term_symbol
+from ..policy.ground import atom_text, compare_values, fill, substitute
 from ..language.model import FINDING_KINDS
 from .citations import combine
 from ..policy.policy import Policy, Rule
@@ -57,14 +58,50 @@ class Premise:
         return out
 
 
-@dataclass
 class Derivation:
-    atom: str
-    rule: Rule
-    says: str
-    ground_rule: str
-    premises: list[Premise] = field(default_factory=list)
-    cure: str = ""
+    """The ground instance of a rule that derived an atom. Its premises and ground rule are
+    worked out when first read: a checklist reads only the conditions of a finding's own rule
+    (the comparisons and negations its reason quotes), and working out every premise of every
+    finding was most of the cost of a one-agreement check."""
+
+    def __init__(self, atom: str, rule: Rule, says: str, cure: str, premise: Callable[[int], Premise | None],
+                 ground_rule: Callable[[], str]):
+        self.atom, self.rule, self.says, self.cure = atom, rule, says, cure
+        self._premise, self._ground_rule = premise, ground_rule
+        self._built: dict[int, Premise | None] = {}
+
+    def _at(self, i: int) -> Premise | None:
+        if i not in self._built:
+            self._built[i] = self._premise(i)
+        return self._built[i]
+
+    @cached_property
+    def premises(self) -> list[Premise]:
+        """One per body literal that says something: a fact, a derived atom, a condition."""
+        return [p for i in range(len(self.rule.plan.kinds)) if (p := self._at(i)) is not None]
+
+    @property
+    def conditions(self) -> list[Premise]:
+        """The comparisons and negative conditions alone, without working out the rest."""
+        return [p for i, kind in enumerate(self.rule.plan.kinds) if kind in ("compare", "not")
+                and (p := self._at(i)) is not None]
+
+    def premises_of(self, predicate: str) -> list[Premise]:
+        """The positive premises on `predicate` alone."""
+        plan = self.rule.plan
+        return [p for i, kind in enumerate(plan.kinds) if kind == "atom" and plan.predicates[i] == predicate
+                and (p := self._at(i)) is not None]
+
+    @cached_property
+    def ground_rule(self) -> str:
+        return self._ground_rule()
+
+    def __getstate__(self) -> dict:
+        """Worked out in full before it goes to another process (check_files jobs > 1): the
+        explainer it would ask stays behind."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_premise", "_ground_rule")}
+        state.update(premises=self.premises, ground_rule=self.ground_rule, _built=self._built)
+        return state
 
     def to_json(self) -> dict:
         a = self.rule.annotations
@@ -113,7 +150,7 @@ class Finding:
     def reason(self) -> str:
         """One line: the rule's sentence and the comparisons and conditions that made it so."""
         first = self.derivations[0]
-        why = [p.text for p in first.premises if p.kind in ("compare", "not")]
+        why = [p.text for p in first.conditions]
         return first.says + (f" ({'; '.join(why)})" if why else "")
 
     def to_json(self) -> dict:
@@ -165,21 +202,25 @@ class _Explainer:
     def findings(self) -> list[Finding]:
         out = []
         for head, firings in self.derived.items():
-            if head.name not in FINDING_KINDS or not head.arguments:
+            kind = self.policy.rules[firings[0].rule].head  # head.name would be a call into C
+            if kind not in FINDING_KINDS:
                 continue
-            agreement, *args = head.arguments
+            arguments = head.arguments
+            if not arguments:
+                continue
+            agreement, *args = arguments
             key = tuple(key_text(a) for a in args)
-            label, detail = key[0] if key else head.name, None
-            if head.name == "document" and len(key) > 1:
+            label, detail = key[0] if key else kind, None
+            if kind == "document" and len(key) > 1:
                 detail = key[1].replace("_", " ")
-            elif head.name == "value" and len(key) > 1:
+            elif kind == "value" and len(key) > 1:
                 label = f"{key[0]} {' '.join(key[1:])}"
             elif len(key) > 1:
                 label = " ".join(key)
             number = agreement.number if agreement.type is SymbolType.Number else 0
             derivations = [self.derivation(head, f, ()) for f in firings]
             derivations.sort(key=lambda d: (d.rule.annotations.get("id", ""), d.rule.index))
-            out.append(Finding(head.name, number, self.titles.get(number, str(agreement)), key, label,
+            out.append(Finding(kind, number, self.titles.get(number, str(agreement)), key, label,
                                detail, derivations, tuple(args)))
         order = {k: i for i, k in enumerate(FINDING_KINDS)}
         out.sort(key=lambda f: (order[f.kind], f.agreement, f.key))
@@ -187,41 +228,45 @@ class _Explainer:
 
     # -- derivations ---------------------------------------------------------------------------
     def derivation(self, head: Symbol, firing: Firing, visiting: tuple[Symbol, ...]) -> Derivation:
-        memo = head in self.memo and firing is self.derived.get(head, [None])[0]
-        if memo and self.depth is None:
+        first = firing is self.derived.get(head, [None])[0]
+        if first and self.depth is None and head in self.memo:
             return self.memo[head]
         rule = self.policy.rule(firing.rule)
         binding = dict(zip(rule.variables, firing.values))
         plan = rule.plan
         says = fill(rule.annotations.get("says", ""), binding)
         cure = fill(rule.annotations.get("cure", ""), binding)
-        texts = [t.shown(binding) for t in plan.body]
-        ground_rule = f"{head}." if not texts else f"{head} :- {'; '.join(texts)}."
-        d = Derivation(atom_text(head), rule, says, ground_rule, cure=cure)
         visiting = (*visiting, head)
-        for i, original in enumerate(rule.node.body):
-            premise = self.premise(rule, i, original, binding, texts[i], visiting)
-            if premise is not None:
-                d.premises.append(premise)
-        if firing is self.derived.get(head, [None])[0]:
+
+        def ground_rule() -> str:
+            texts = [t.shown(binding) for t in plan.body]
+            return f"{head}." if not texts else f"{head} :- {'; '.join(texts)}."
+
+        def premise(i: int) -> Premise | None:
+            return self.premise(rule, i, binding, visiting)
+
+        d = Derivation(atom_text(head), rule, says, cure, premise, ground_rule)
+        if first:
             self.memo[head] = d
         return d
 
-    def premise(self, rule: Rule, i: int, original, binding, text: str, visiting) -> Premise | None:
-        """Body literal i of `rule` at the firing `binding`, whose ground text is `text`."""
+    def premise(self, rule: Rule, i: int, binding, visiting) -> Premise | None:
+        """Body literal i of `rule` at the firing `binding`."""
         plan = rule.plan
+        original = rule.node.body[i]
+        text = plan.body[i].shown(binding)
         template = plan.atoms[i]
         if template is not None:
-            sym = template.symbol(binding)
             atom = template.shown(binding)
-            if original.sign != ast.Sign.NoSign:
-                pred = original.atom.symbol.name if original.atom.symbol.ast_type is ASTType.Function else atom
+            pred = plan.predicates[i]
+            if plan.kinds[i] == "not":
                 means, means_not = self.means.get(pred, ("", ""))
                 phrase = means_not or (f"not ({means})" if means else
-                                       self.absent(substitute(original.atom.symbol, binding), atom))
+                                       self.absent(pred, [t.symbol(binding) for t in plan.arguments[i]], atom))
                 return Premise("not", phrase, atom=f"not {atom}")
+            sym = template.symbol(binding)
             if sym is None:
-                sym = next(self.trace.matches(substitute(original.atom.symbol, binding)), None)
+                sym = next(self.matches(rule, i, binding), None)
                 if sym is None:
                     return Premise("fact", atom, atom=atom)
             return self.atom_premise(sym, visiting)
@@ -242,6 +287,15 @@ class _Explainer:
                                 seen.add(sym)
                                 parts.append(self.atom_premise(sym, visiting))
         return Premise("aggregate", text, parts=parts)
+
+    def matches(self, rule: Rule, i: int, binding) -> Iterator[Symbol]:
+        """The atoms body literal i of `rule` stands for at `binding`: by value where each
+        argument is a value or an unbound variable, else by unifying the substituted AST."""
+        arguments = rule.plan.arguments[i]
+        values = [t.symbol(binding) for t in arguments]
+        if all(v is not None or t.variable for v, t in zip(values, arguments)):
+            return self.trace.matching(rule.plan.predicates[i], values)
+        return self.trace.matches(substitute(rule.node.body[i].atom.symbol, binding))
 
     def atom_premise(self, sym: Symbol, visiting) -> Premise:
         """A positive condition: a case fact, a derived atom (with its derivation), or a policy fact."""
@@ -272,11 +326,11 @@ class _Explainer:
             return Premise("derived", f"{means}: {atom_text(sym)}" if means else atom_text(sym), atom=atom_text(sym))
         return Premise("fact", atom_text(sym), atom=atom_text(sym))
 
-    def absent(self, pattern, text: str) -> str:
-        """A negative condition on a case fact, as the case would state it."""
-        if pattern.ast_type is ASTType.Function and pattern.name in self.run_fact_names and pattern.arguments:
-            args = " ".join(key_text(s) if (s := term_symbol(a)) is not None else "any"
-                            for a in pattern.arguments[1:])
-            stated = "" if pattern.name == "given" else pattern.name + " "  # given(A, X): attribute X is stated
+    def absent(self, predicate: str, values: list[Symbol | None], text: str) -> str:
+        """A negative condition on a case fact (its arguments' values, None where unbound), as
+        the case would state it."""
+        if predicate in self.run_fact_names and values:
+            args = " ".join(key_text(s) if s is not None else "any" for s in values[1:])
+            stated = "" if predicate == "given" else predicate + " "  # given(A, X): attribute X is stated
             return f"the case does not state {stated}{args}".rstrip()
         return f"not {text}"

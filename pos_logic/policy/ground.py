@@ -96,6 +96,11 @@ class Template:
             at = m.end()
         self.parts.append(text[at:])
 
+    @property
+    def variable(self) -> bool:
+        """Is the whole text one variable?"""
+        return len(self.parts) == 3 and not self.parts[0] and not self.parts[2]
+
     def text(self, binding: dict[str, Symbol]) -> str | None:
         """The text with every variable replaced by its value; None if one is unbound."""
         out = [self.parts[0]]
@@ -137,13 +142,24 @@ class RulePlan:
         self.body = [Template(one_line(str(lit))) for lit in node.body]
         self.atoms: list[Template | None] = []
         self.operands: list[list[Template] | None] = []
+        #: each literal's premise kind: atom, not, compare or aggregate (anything else)
+        self.kinds: list[str] = []
+        #: an atom's predicate and its arguments (a constant atom: its name, no arguments)
+        self.predicates: list[str | None] = []
+        self.arguments: list[list[Template]] = []
         for lit in node.body:
             is_literal = lit.ast_type is ASTType.Literal
             atom = lit.atom if is_literal else None
-            self.atoms.append(Template(one_line(str(atom.symbol)))
-                              if atom is not None and atom.ast_type is ASTType.SymbolicAtom else None)
+            symbolic = atom is not None and atom.ast_type is ASTType.SymbolicAtom
+            comparison = atom is not None and atom.ast_type is ASTType.Comparison
+            function = symbolic and atom.symbol.ast_type is ASTType.Function
+            self.predicates.append(atom.symbol.name if function else str(atom.symbol) if symbolic else None)
+            self.arguments.append([Template(one_line(str(a))) for a in atom.symbol.arguments] if function else [])
+            self.atoms.append(Template(one_line(str(atom.symbol))) if symbolic else None)
             self.operands.append([Template(str(t)) for t in [atom.term, *(g.term for g in atom.guards)]]
-                                 if atom is not None and atom.ast_type is ASTType.Comparison else None)
+                                 if comparison else None)
+            self.kinds.append(("not" if lit.sign != ast.Sign.NoSign else "atom") if symbolic
+                              else "compare" if comparison else "aggregate")
 
 
 class Substitute(ast.Transformer):
