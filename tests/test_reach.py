@@ -45,7 +45,7 @@ def test_each_pinned_case_with_only_the_rules_it_reaches_derives_what_every_rule
         for run, expected in zip(runs, whole):
             assert _records([run], policy, policy.text(view, present([run]))) == [expected], run.case.file
             checked += 1
-    assert checked >= len(CASES) // every > 20
+    assert checked >= len(CASES) // every >= 10
 
 
 def test_a_one_agreement_contract_reaches_a_fraction_of_the_rules():

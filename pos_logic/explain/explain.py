@@ -99,11 +99,12 @@ class Derivation:
     def __getstate__(self) -> dict:
         """Worked out in full before it goes to another process (check_files jobs > 1): the
         explainer it would ask stays behind."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_premise", "_ground_rule")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_premise", "_ground_rule", "_json")}
         state.update(premises=self.premises, ground_rule=self.ground_rule, _built=self._built)
         return state
 
-    def to_json(self) -> dict:
+    @cached_property
+    def _json(self) -> dict:
         a = self.rule.annotations
         out = {"atom": self.atom, "rule": a.get("id") or self.rule.head, "location": self.rule.location,
                "ground_rule": self.ground_rule, "premises": [p.to_json() for p in self.premises]}
@@ -115,6 +116,11 @@ class Derivation:
         if self.cure:
             out["cure"] = self.cure
         return out
+
+    def to_json(self) -> dict:
+        """The derivation as JSON, built once: a sub-derivation many findings share (a total,
+        a fiscal year) appears under each of them as the same dict. Not to be changed."""
+        return self._json
 
 
 @dataclass
@@ -233,48 +239,49 @@ class _Explainer:
             return self.memo[head]
         rule = self.policy.rule(firing.rule)
         binding = dict(zip(rule.variables, firing.values))
+        words = {name: str(value) for name, value in binding.items()}  # what the templates read
         plan = rule.plan
         says = fill(rule.annotations.get("says", ""), binding)
         cure = fill(rule.annotations.get("cure", ""), binding)
         visiting = (*visiting, head)
 
         def ground_rule() -> str:
-            texts = [t.shown(binding) for t in plan.body]
+            texts = [t.shown(words) for t in plan.body]
             return f"{head}." if not texts else f"{head} :- {'; '.join(texts)}."
 
         def premise(i: int) -> Premise | None:
-            return self.premise(rule, i, binding, visiting)
+            return self.premise(rule, i, binding, words, visiting)
 
         d = Derivation(atom_text(head), rule, says, cure, premise, ground_rule)
         if first:
             self.memo[head] = d
         return d
 
-    def premise(self, rule: Rule, i: int, binding, visiting) -> Premise | None:
-        """Body literal i of `rule` at the firing `binding`."""
+    def premise(self, rule: Rule, i: int, binding, words: dict[str, str], visiting) -> Premise | None:
+        """Body literal i of `rule` at the firing `binding` (`words`: its values' text)."""
         plan = rule.plan
         original = rule.node.body[i]
-        text = plan.body[i].shown(binding)
+        text = plan.body[i].shown(words)
         template = plan.atoms[i]
         if template is not None:
-            atom = template.shown(binding)
+            atom = template.shown(words)
             pred = plan.predicates[i]
             if plan.kinds[i] == "not":
                 means, means_not = self.means.get(pred, ("", ""))
                 phrase = means_not or (f"not ({means})" if means else
-                                       self.absent(pred, [t.symbol(binding) for t in plan.arguments[i]], atom))
+                                       self.absent(pred, [t.symbol(words) for t in plan.arguments[i]], atom))
                 return Premise("not", phrase, atom=f"not {atom}")
-            sym = template.symbol(binding)
+            sym = template.symbol(words)
             if sym is None:
-                sym = next(self.matches(rule, i, binding), None)
+                sym = next(self.matches(rule, i, binding, words), None)
                 if sym is None:
                     return Premise("fact", atom, atom=atom)
             return self.atom_premise(sym, visiting)
         operands = plan.operands[i]
         if operands is not None:
-            values = [t.symbol(binding) for t in operands]
-            _, _, words = compare_values(original, values, rule.labels, lambda: text)
-            return Premise("compare", words, atom=text)
+            values = [t.symbol(words) for t in operands]
+            _, _, sentence = compare_values(original, values, rule.labels, lambda: text)
+            return Premise("compare", sentence, atom=text)
         parts: list[Premise] = []
         if original.ast_type is ASTType.Literal and original.atom.ast_type is ASTType.BodyAggregate:
             seen: set[Symbol] = set()
@@ -288,11 +295,11 @@ class _Explainer:
                                 parts.append(self.atom_premise(sym, visiting))
         return Premise("aggregate", text, parts=parts)
 
-    def matches(self, rule: Rule, i: int, binding) -> Iterator[Symbol]:
+    def matches(self, rule: Rule, i: int, binding, words: dict[str, str]) -> Iterator[Symbol]:
         """The atoms body literal i of `rule` stands for at `binding`: by value where each
         argument is a value or an unbound variable, else by unifying the substituted AST."""
         arguments = rule.plan.arguments[i]
-        values = [t.symbol(binding) for t in arguments]
+        values = [t.symbol(words) for t in arguments]
         if all(v is not None or t.variable for v, t in zip(values, arguments)):
             return self.trace.matching(rule.plan.predicates[i], values)
         return self.trace.matches(substitute(rule.node.body[i].atom.symbol, binding))

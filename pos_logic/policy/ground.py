@@ -101,32 +101,32 @@ class Template:
         """Is the whole text one variable?"""
         return len(self.parts) == 3 and not self.parts[0] and not self.parts[2]
 
-    def text(self, binding: dict[str, Symbol]) -> str | None:
-        """The text with every variable replaced by its value; None if one is unbound."""
+    def text(self, words: dict[str, str]) -> str | None:
+        """The text with every variable replaced by its value's text (`words`: the firing's
+        values, each written once by str); None if one is unbound."""
         out = [self.parts[0]]
         for i in range(1, len(self.parts), 2):
-            value = binding.get(self.parts[i])
+            value = words.get(self.parts[i])
             if value is None:
                 return None
-            out += [str(value), self.parts[i + 1]]
+            out += [value, self.parts[i + 1]]
         return "".join(out)
 
-    def shown(self, binding: dict[str, Symbol]) -> str:
+    def shown(self, words: dict[str, str]) -> str:
         """The text with the bound variables replaced (the others left as they are)."""
         out = [self.parts[0]]
         for i in range(1, len(self.parts), 2):
-            value = binding.get(self.parts[i])
-            out += [self.parts[i] if value is None else str(value), self.parts[i + 1]]
+            out += [words.get(self.parts[i], self.parts[i]), self.parts[i + 1]]
         return "".join(out)
 
-    def symbol(self, binding: dict[str, Symbol]) -> Symbol | None:
+    def symbol(self, words: dict[str, str]) -> Symbol | None:
         """The ground term, evaluated as clingo would; None if it is not ground or undefined."""
         out = [self.parts[0]]
         for i in range(1, len(self.parts), 2):
-            value = binding.get(self.parts[i])
+            value = words.get(self.parts[i])
             if value is None:
                 return None
-            out += ["(", str(value), ")", self.parts[i + 1]]
+            out += ["(", value, ")", self.parts[i + 1]]
         try:
             return clingo.parse_term("".join(out))
         except RuntimeError:
@@ -144,8 +144,8 @@ class RulePlan:
         self.operands: list[list[Template] | None] = []
         #: each literal's premise kind: atom, not, compare or aggregate (anything else)
         self.kinds: list[str] = []
-        #: an atom's predicate and its arguments (a constant atom: its name, no arguments)
-        self.predicates: list[str | None] = []
+        #: an atom's predicate and its arguments (a constant atom: its name, no arguments; not an atom: "")
+        self.predicates: list[str] = []
         self.arguments: list[list[Template]] = []
         for lit in node.body:
             is_literal = lit.ast_type is ASTType.Literal
@@ -153,7 +153,7 @@ class RulePlan:
             symbolic = atom is not None and atom.ast_type is ASTType.SymbolicAtom
             comparison = atom is not None and atom.ast_type is ASTType.Comparison
             function = symbolic and atom.symbol.ast_type is ASTType.Function
-            self.predicates.append(atom.symbol.name if function else str(atom.symbol) if symbolic else None)
+            self.predicates.append(atom.symbol.name if function else str(atom.symbol) if symbolic else "")
             self.arguments.append([Template(one_line(str(a))) for a in atom.symbol.arguments] if function else [])
             self.atoms.append(Template(one_line(str(atom.symbol))) if symbolic else None)
             self.operands.append([Template(str(t)) for t in [atom.term, *(g.term for g in atom.guards)]]
