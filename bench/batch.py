@@ -574,15 +574,31 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
     if method in ("check-d1", "check-d1-2p", "check-full"):
         from pos_logic.render import render
         full = method == "check-full"
-        results, problems = check.check_files(paths, depth=None if full else 1,
-                                              jobs=2 if method == "check-d1-2p" else 1, policies=policies())
+        rows: dict[str, list] = {}
+
+        def noted(results):
+            for r in results:
+                rows.update(rows_of_results([r]))
+                yield r
+
         # what the CLI writes (explanations are worked out as they are read): the checklist's
-        # text, or the JSON with every derivation
-        render.as_json(results, derivations=True) if full else render.text(results)
+        # text, or the JSON with every derivation; like `pos check`, each result is written and
+        # dropped as the run streams them (check.stream_files), except with 2 processes
+        if method == "check-d1-2p":
+            results, problems = check.check_files(paths, depth=1, jobs=2, policies=policies())
+            render.text(list(noted(results)))
+        else:
+            run = check.stream_files(paths, depth=None if full else 1, policies=policies())
+            problems = run.problems
+            if full:
+                render.as_json(noted(run.results), derivations=True)
+            else:
+                for r in noted(run.results):
+                    render.text([r])
         seconds = time.perf_counter() - start[0]
         if problems:
             raise SystemExit(f"{len(problems)} generated cases do not load: {problems[0]}")
-        return seconds, rows_of_results(results)
+        return seconds, rows
     if method == "stages":
         t = start
         texts = [(str(p), read_case_file(p)) for p in paths]

@@ -10,20 +10,22 @@ once as the CLI would (resources.choose_policies) and passes that folder to ever
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .engine.engine import run_cases
+from .engine.engine import DEFAULT_CHUNK, run_cases
 from .errors import Diagnostic, InputError, Span, closest
 from .tester.expect import Miss, compare
 from .explain.citations import combine
 from .explain.explain import Finding, findings_of
 from .engine.limits import bounded
-from .language.load import load_case
+from .language.facts import Fact, from_case
+from .language.load import load_case, load_source, read_source
 from .language.model import Case
 from .policy.policy import Policy, load_policy
-from .engine.portfolio import portfolio_parts
+from .engine.portfolio import Portfolio, portfolio_parts
 from .language.schema import load_schema
 from .policy.resources import given
 
@@ -117,12 +119,14 @@ def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[D
 
 def check_cases(cases: list[Case], depth: int | None = None,
                 settings: dict[str, str] | None = None, together: bool = False,
-                step=None, policies: Path | None = None) -> list[CaseResult]:
+                step=None, policies: Path | None = None,
+                peers: list[list[Fact]] | None = None) -> list[CaseResult]:
     """Check loaded cases against the policies in `policies` (None: chosen as the CLI would,
     around the cases' files); raise InputError if a case or --set asks for an unknown setting.
     together=True checks them as one portfolio (portfolio.py): agreements with the same vendor,
     fiscal year and cost center are summed across cases. Pinned cases are separate scenarios
-    and are checked apart. step: called once per case explained (a progress bar)."""
+    and are checked apart. peers: each case's peer facts from a larger run (stream_files).
+    step: called once per case explained (a progress bar)."""
     root = given(policies, [c.file for c in cases])
     settings = settings or {}
     by_jurisdiction: dict[str, list[int]] = {}
@@ -137,7 +141,7 @@ def check_cases(cases: list[Case], depth: int | None = None,
         more = f" and {len(indexes) - 1} more case(s)" if len(indexes) > 1 else ""
         with bounded(f"checking {cases[indexes[0]].file}{more}"):
             runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth,
-                             together=together)
+                             together=together, peers=[peers[i] for i in indexes] if peers else None)
             for i, run in zip(indexes, runs):
                 findings = cite_requirements(findings_of(run, policy, depth))
                 in_force = readings(run.case, policy, settings)
@@ -218,26 +222,83 @@ def cite_requirements(findings: list[Finding]) -> list[Finding]:
     return findings
 
 
+#: a run of more files than this keeps their text between its passes, not their parsed cases
+#: (~17 KB a parsed one-agreement case, ~1 KB of text: 100,000 parsed would not fit in 2 GiB)
+KEEP_PARSED = 2_000
+
+
+@dataclass
+class Run:
+    """A run of case files: the diagnostics of those that do not load, and the results of those
+    that do, in the order of the files, worked out a chunk at a time as they are read."""
+
+    problems: list[Diagnostic]
+    results: Iterator[CaseResult]
+
+
+def stream_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
+                 step=None, policies: Path | None = None, chunk: int = DEFAULT_CHUNK) -> Run:
+    """check_files in two passes, with memory that does not grow with the run: the first loads
+    every file (its errors, the settings it asks for, its agreements' vendors and cost centers,
+    so each case still sees its peers in the whole run); the second checks `chunk` cases at a
+    time and hands each result on, so a caller that writes and drops them holds one chunk."""
+    paths = list(paths)
+    root = given(policies, paths)
+    settings = settings or {}
+    files = expand(paths)
+    keep_parsed = len(files) <= KEEP_PARSED
+    loaded: list[Case | tuple[str, str]] = []
+    problems: list[Diagnostic] = []
+    unknown: list[Diagnostic] = []
+    portfolio = Portfolio()
+    policy: dict[str, Policy] = {}
+    for path in files:
+        try:
+            text, name = read_source(path)
+            case = load_source(text, name, root)
+            if case.jurisdiction not in policy:  # loading hashes the policy's files: once a run
+                policy[case.jurisdiction] = load_policy(case.jurisdiction, root)
+            unknown += check_settings(case, policy[case.jurisdiction], settings)
+        except InputError as err:
+            problems.extend(err.diagnostics)
+        else:
+            portfolio.add(from_case(case, settings, root), case.jurisdiction)
+            loaded.append(case if keep_parsed else (text, name))
+        if step:
+            step()
+    if unknown:
+        raise InputError(list(dict.fromkeys(unknown)))
+    portfolio.forget_unshared()
+
+    def results() -> Iterator[CaseResult]:
+        for start in range(0, len(loaded), chunk):
+            cases = [c if isinstance(c, Case) else load_source(*c, root) for c in loaded[start:start + chunk]]
+            yield from check_cases(cases, depth, settings, step=step, policies=root,
+                                   peers=[portfolio.peers(start + i) for i in range(len(cases))])
+
+    return Run(problems, results())
+
+
 def check_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
                 step=None, jobs: int = 1, policies: Path | None = None) -> tuple[list[CaseResult], list[Diagnostic]]:
     """Results for the files that load, and the diagnostics of those that do not, in the
     order of the files, against the policies in `policies` (None: chosen as the CLI would,
     around these files). The files are one run: their agreements are seen together
-    (check_cases together=True). step: called once per file loaded and once per case
-    explained. jobs > 1 checks a large batch in that many forked processes (the policy loads
-    once per process, from the cache), each given whole portfolios (portfolio.groups), so
-    the findings are those of one process."""
+    (portfolio.py). step: called once per file loaded and once per case explained. jobs > 1
+    checks a large batch in that many forked processes (the policy loads once per process,
+    from the cache), each given whole portfolios (portfolio.groups), so the findings are those
+    of one process."""
     paths = list(paths)
     root = given(policies, paths)
-    cases, problems = [], []
-    for path in expand(paths):
-        try:
-            cases.append(load_case(path, root))
-        except InputError as err:
-            problems.extend(err.diagnostics)
-        if step:
-            step()
-    if jobs > 1 and len(cases) >= jobs * MIN_FILES_PER_JOB:
+    if jobs > 1 and len(expand(paths)) >= jobs * MIN_FILES_PER_JOB:
+        cases, problems = [], []
+        for path in expand(paths):
+            try:
+                cases.append(load_case(path, root))
+            except InputError as err:
+                problems.extend(err.diagnostics)
+            if step:
+                step()
         import multiprocessing  # here: ~15 ms of imports a one-file check does not need
         from concurrent.futures import ProcessPoolExecutor
         parts = portfolio_parts(cases, jobs, root)
@@ -249,4 +310,5 @@ def check_files(paths, depth: int | None = None, settings: dict[str, str] | None
                 for i, result in zip(part, part_results):
                     results[i] = result
         return results, problems
-    return check_cases(cases, depth, settings, together=True, step=step, policies=root), problems
+    run = stream_files(paths, depth, settings, step, root)
+    return list(run.results), run.problems

@@ -17,7 +17,7 @@ import click
 from .engine import limits
 from .render import render
 from .policy import resources
-from .check import check_cases, check_files
+from .check import check_cases, check_files, stream_files
 from .errors import InputError, PosError, sorted_diagnostics
 from .language.facts import from_case
 from .language.load import load_case
@@ -147,32 +147,55 @@ def check(files, settings, strict, fmt, derivations):
     from .check import expand
     from .render.terminal import progress
 
+    outcome = _Outcome()
     try:
         with progress(2 * len(expand(files)), "checking") as step:
-            results, problems = check_files(files, depth=1 if fmt == "text" or (fmt == "json" and not derivations)
-                                            else None, settings=chosen, step=step,
-                                            policies=policies.root)
+            run = stream_files(files, depth=1 if fmt == "text" or (fmt == "json" and not derivations) else None,
+                               settings=chosen, step=step, policies=policies.root)
+            problems, results = run.problems, outcome.noting(run.results)
+            # each result is written (or made JSON) and dropped as it comes: a run's memory is one chunk
+            if fmt == "json":
+                click.echo(render.as_json(results, policies=resources.provenance(policies), settings=chosen,
+                                          errors=sorted_diagnostics(problems), derivations=derivations), nl=False)
+            elif fmt == "html":
+                checked = list(results)
+                if checked:
+                    from .web.report import html_report
+                    click.echo(html_report(checked), nl=False)
+            else:
+                from .render.terminal import echo_each
+                echo_each((resources.header(policies) + "\n" if i == 0 else "\n") + render.text([r])
+                          for i, r in enumerate(results))
     except InputError as err:
         if fmt != "json":
             _fail(err)
-        results, problems = [], err.diagnostics
+        problems = err.diagnostics
+        click.echo(render.as_json([], policies=resources.provenance(policies), settings=chosen,
+                                  errors=sorted_diagnostics(problems), derivations=derivations), nl=False)
     except PosError as err:
         _fail(err)
-    if fmt == "json":
-        click.echo(render.as_json(results, policies=resources.provenance(policies), settings=chosen,
-                                  errors=sorted_diagnostics(problems), derivations=derivations), nl=False)
-    elif fmt == "html" and results:
-        from .web.report import html_report
-        click.echo(html_report(results), nl=False)
-    elif results:
-        from .render.terminal import echo
-        echo(resources.header(policies) + "\n" + render.text(results))
     if problems:
         click.echo(InputError(sorted_diagnostics(problems)).render(), err=True)
         sys.exit(2)
-    if any(r.violations or r.misses for r in results):
-        sys.exit(1)
-    sys.exit(3 if any(r.incomplete for r in results) else 0)  # not checked is not an all-clear
+    sys.exit(outcome.code)
+
+
+class _Outcome:
+    """What a run's results come to, noted as they pass on their way out."""
+
+    def __init__(self) -> None:
+        self.failed = self.incomplete = False
+
+    def noting(self, results):
+        for r in results:
+            self.failed = self.failed or bool(r.violations or r.misses)
+            self.incomplete = self.incomplete or r.incomplete
+            yield r
+
+    @property
+    def code(self) -> int:
+        """1: violations or an expectation not met; 3: none, but something was not checked."""
+        return 1 if self.failed else 3 if self.incomplete else 0  # not checked is not an all-clear
 
 
 @main.command()

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import pos_logic
-from pos_logic.check import check_cases, check_each, check_files
+from pos_logic.check import check_cases, check_each, check_files, stream_files
 from pos_logic.cli import main
 from pos_logic.language.casejson import load_case_json, write_json_schemas
 from pos_logic.language.load import load_case, load_case_text
@@ -35,7 +35,7 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 CASE = ROOT / "cases" / "examples" / "acme-counseling.pos"
 #: the public entry points whose `policies=None` means "chosen as the CLI would", resolved once
 ENTRY_POINTS = [load_case, load_case_text, load_case_json, load_schema, jurisdictions, load_policy,
-                check_files, check_cases, check_each, write_json_schemas, create_app]
+                check_files, stream_files, check_cases, check_each, write_json_schemas, create_app]
 #: the functions that may choose a folder: the entry points, resources, the CLI's and the pytest
 #: plugin's one chooser each
 RESOLVERS = {f.__name__ for f in ENTRY_POINTS} | {"given", "_policies", "_check_all"}

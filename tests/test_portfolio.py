@@ -79,3 +79,48 @@ def test_pos_check_dir_reports_the_split_and_exits_1(tmp_path):
     assert result.exit_code == 1, result.output
     assert result.output.count("standard_contract_required") == 2
     assert "possible_split_purchase" in result.output
+
+
+def _rows(results):
+    return [(r.case.file, sorted((f.kind, f.key) for f in r.findings)) for r in results]
+
+
+def test_a_run_checked_a_few_cases_at_a_time_sees_its_peers_in_every_chunk(tmp_path, monkeypatch):
+    """stream_files: linked POs in different chunks, other vendors, and a file that does not
+    load; with the parsed cases kept, and with only their text kept (a long run) and read again."""
+    from pos_logic import check
+    for i, vendor in enumerate(["V", "W", "V", "W", "V", "X"]):
+        _po(tmp_path, f"po-{i}", "$9,000.00", vendor=vendor)
+    (tmp_path / "bad.pos").write_text("jurisdiction arkansas\ncontract {\n")
+    whole = check_cases([load_case(p) for p in sorted(tmp_path.glob("*.pos")) if p.name != "bad.pos"],
+                        depth=1, together=True)
+    for keep in (check.KEEP_PARSED, 0):
+        monkeypatch.setattr(check, "KEEP_PARSED", keep)
+        run = check.stream_files([tmp_path], depth=1, chunk=2)
+        assert [d.file for d in run.problems] == [str(tmp_path / "bad.pos")]
+        assert _rows(run.results) == _rows(whole)
+    labels = {r.case.title: {f.label for f in r.findings} for r in whole}
+    assert "aggregate_compensation $27,000.00" in labels["po-0"] and "aggregate_compensation $18,000.00" in labels["po-1"]
+    assert not any(label.startswith("counted_with") for label in labels["po-5"])
+
+
+def test_cases_of_different_jurisdictions_are_never_peers(tmp_path):
+    from pos_logic.engine.portfolio import Portfolio
+    from pos_logic.language.facts import from_case
+    facts = [from_case(load_case(_po(tmp_path, f"po-{i}", "$9,000.00")), None, None) for i in range(2)]
+    together, apart = Portfolio(), Portfolio()
+    for i, f in enumerate(facts):
+        together.add(f, "arkansas")
+        apart.add(f, f"jurisdiction-{i}")
+    assert together.peers(0) and together.peers(1)
+    assert not apart.peers(0) and not apart.peers(1)
+
+
+def test_a_file_edited_while_a_long_run_is_checked_is_checked_as_first_read(tmp_path, monkeypatch):
+    from pos_logic import check
+    monkeypatch.setattr(check, "KEEP_PARSED", 0)
+    first = _po(tmp_path, "po-1", "$30,000.00")
+    run = check.stream_files([first], depth=1)
+    first.write_text("not a case")
+    [result] = run.results
+    assert "standard_contract_required" in {f.label for f in result.findings}

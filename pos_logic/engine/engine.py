@@ -54,17 +54,19 @@ class CaseRun:
 
 def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, explain: bool = True,
               settings: dict[str, str] | None = None, depth: int | None = None,
-              together: bool = False) -> list[CaseRun]:
+              together: bool = False, peers: list[list[Fact]] | None = None) -> list[CaseRun]:
     """Check cases of one jurisdiction; results come back in the order of `cases`.
 
     depth=1 reads only what the finding rules recorded (enough for a checklist, and most of
     the cost of reading an answer is in the other records); None reads every derivation.
     together=True: the cases are one run's portfolio, each sees the others' agreements with
-    its vendors and cost centers (portfolio.py)."""
+    its vendors and cost centers (portfolio.py); peers: those facts, one list a case, from a
+    portfolio gathered beyond these cases."""
     runs = [CaseRun(case, from_case(case, settings, policy.root)) for case in cases]
     if together:
-        for run, peers in zip(runs, link([run.facts for run in runs])):
-            run.facts.extend(peers)
+        peers = link([run.facts for run in runs])
+    for run, more in zip(runs, peers or []):
+        run.facts.extend(more)
     for start in range(0, len(runs), chunk):
         _solve(runs[start:start + chunk], policy, explain, depth)
     return runs

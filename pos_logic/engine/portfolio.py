@@ -68,22 +68,49 @@ def _key(parts: dict[str, Fact]) -> tuple[Symbol, Symbol]:
     return parts["vendor"].symbol.arguments[1], parts["cost_center"].symbol.arguments[1]
 
 
-def link(runs_facts: list[list[Fact]]) -> list[list[Fact]]:
-    """For each case, the peer facts of the other cases' new agreements that share a vendor
-    name and a cost center with one of its new agreements (empty lists when none do)."""
-    agreements = [_agreements(facts) for facts in runs_facts]
-    holders: dict[tuple[Symbol, Symbol], set[int]] = {}
-    for case, found in enumerate(agreements):
+class Portfolio:
+    """A run's new agreements by vendor and cost center, gathered one case at a time (`add`),
+    so a run checked in chunks can give each case the peers it has in any other chunk. Cases of
+    different groups (jurisdictions) are never peers."""
+
+    def __init__(self) -> None:
+        self.found: list[dict[int, dict[str, Fact]]] = []
+        self.groups: list[str] = []
+        self.holders: dict[tuple[str, Symbol, Symbol], set[int]] = {}
+
+    def add(self, facts: list[Fact], group: str = "") -> None:
+        found = _agreements(facts)
         for parts in found.values():
-            holders.setdefault(_key(parts), set()).add(case)
-    out: list[list[Fact]] = [[] for _ in runs_facts]
-    for case, found in enumerate(agreements):
-        for ident, parts in sorted(found.items()):
-            # named by its file, not its place in the run, so a run split in parts reads the same
-            peer = Function("peer", [String(parts["type"].span.file), Number(ident)])
-            for other in sorted(holders[_key(parts)] - {case}):
-                out[other].extend(_peer_facts(peer, parts))
-    return out
+            self.holders.setdefault((group, *_key(parts)), set()).add(len(self.found))
+        self.found.append(found)
+        self.groups.append(group)
+
+    def forget_unshared(self) -> None:
+        """Keep only the agreements another case shares a key with: the rest give no peers."""
+        for found, group in zip(self.found, self.groups):
+            for ident in [i for i, parts in found.items() if len(self.holders[(group, *_key(parts))]) < 2]:
+                del found[ident]
+
+    def peers(self, case: int) -> list[Fact]:
+        """The peer facts of the other cases' new agreements that share a vendor name and a
+        cost center with one of this case's new agreements, by case and agreement."""
+        group = self.groups[case]
+        keys = {(group, *_key(parts)) for parts in self.found[case].values()}
+        out: list[Fact] = []
+        for other in sorted({c for key in keys for c in self.holders[key]} - {case}):
+            for ident, parts in sorted(self.found[other].items()):
+                if (group, *_key(parts)) in keys:
+                    # named by its file, not its place in the run, so a run split in parts reads the same
+                    out.extend(_peer_facts(Function("peer", [String(parts["type"].span.file), Number(ident)]), parts))
+        return out
+
+
+def link(runs_facts: list[list[Fact]]) -> list[list[Fact]]:
+    """For each case, the peer facts of the other cases (Portfolio.peers), empty lists when none."""
+    portfolio = Portfolio()
+    for facts in runs_facts:
+        portfolio.add(facts)
+    return [portfolio.peers(case) for case in range(len(runs_facts))]
 
 
 def _peer_facts(peer: Symbol, parts: dict[str, Fact]) -> list[Fact]:

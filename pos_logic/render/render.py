@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 
 import orjson
 from clingo import Symbol, SymbolType
@@ -72,11 +73,12 @@ def tool_version() -> str:
         return "unknown"
 
 
-def as_json(results: list[CaseResult], *, policies: dict | None = None, settings: dict | None = None,
+def as_json(results: Iterable[CaseResult], *, policies: dict | None = None, settings: dict | None = None,
             errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> str:
     """One JSON document for a run, always (load errors included): what was found, under which
     tool, policies and settings. Derivations only when asked (they are large); the format is
-    documented in docs/cli.md and docs/findings.schema.json."""
+    documented in docs/cli.md and docs/findings.schema.json. `results` may be a stream: each
+    is made JSON and dropped in turn."""
     doc = {"version": JSON_VERSION,
            "tool": {"name": "pos-logic", "version": tool_version()},
            "policies": policies or {},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 import time
+from collections.abc import Iterable
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -51,14 +52,20 @@ def wrap(line: str, width: int) -> list[str]:
 
 def echo(text: str) -> None:
     """Print a report: as is to a pipe or file; coloured and wrapped on a terminal."""
+    echo_each([text])
+
+
+def echo_each(texts: Iterable[str]) -> None:
+    """Print the parts of a report as they come (a long run's cases, one by one)."""
     console = Console(highlight=False)
-    if not console.is_terminal:
-        click.echo(text, nl=False)
-        return
-    for line in text.splitlines():
-        style = _style(line)
-        for row in wrap(line, console.width):
-            console.print(Text(row, style=style), soft_wrap=True)
+    for text in texts:
+        if not console.is_terminal:
+            click.echo(text, nl=False)
+            continue
+        for line in text.splitlines():
+            style = _style(line)
+            for row in wrap(line, console.width):
+                console.print(Text(row, style=style), soft_wrap=True)
 
 
 @contextmanager
