@@ -591,7 +591,8 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
             run = check.stream_files(paths, depth=None if full else 1, policies=policies())
             problems = run.problems
             if full:
-                render.as_json(noted(run.results), derivations=True)
+                for _ in render.json_parts(noted(run.results), derivations=True):
+                    pass
             else:
                 for r in noted(run.results):
                     render.text([r])

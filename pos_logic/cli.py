@@ -155,8 +155,9 @@ def check(files, settings, strict, fmt, derivations):
             problems, results = run.problems, outcome.noting(run.results)
             # each result is written (or made JSON) and dropped as it comes: a run's memory is one chunk
             if fmt == "json":
-                click.echo(render.as_json(results, policies=resources.provenance(policies), settings=chosen,
-                                          errors=sorted_diagnostics(problems), derivations=derivations), nl=False)
+                for part in render.json_parts(results, policies=resources.provenance(policies), settings=chosen,
+                                              errors=sorted_diagnostics(problems), derivations=derivations):
+                    click.echo(part, nl=False)
             elif fmt == "html":
                 checked = list(results)
                 if checked:

@@ -163,3 +163,21 @@ def test_fmt_leaves_a_broken_file_untouched(testland, tmp_path):
     path.write_text('jurisdiction testland\ncontract "C" {\n')
     result = _run("fmt", str(path))
     assert result.exit_code == 2 and path.read_text() == 'jurisdiction testland\ncontract "C" {\n'
+
+
+def test_the_json_written_a_case_at_a_time_is_the_whole_document_as_orjson_and_json_write_it():
+    from pathlib import Path
+
+    import orjson
+    from pos_logic.check import check_files
+    from pos_logic.errors import Diagnostic
+    from pos_logic.render import render
+    results, _ = check_files(["cases/examples/acme-counseling.pos", *sorted(Path("cases/arkansas").glob("*.pos"))[:2]],
+                             depth=1)
+    errors = [Diagnostic("bad.pos", 1, 1, "unexpected 'é'")]
+    for rs, errs, full in [(results, errors, False), (results[:1], [], True), ([], errors, False), ([], [], False)]:
+        text = render.as_json(iter(rs), policies={"a": "b"}, settings={"s": "v"}, errors=errs, derivations=full)
+        doc = json.loads(text)
+        assert text == orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+        assert text == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        assert len(doc["cases"]) == len(rs) and len(doc["errors"]) == len(errs)

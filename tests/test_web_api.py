@@ -89,8 +89,12 @@ def test_size_limit_is_413_declared_or_not():
 
 
 def test_time_limit_is_408_and_the_server_recovers():
-    with TestClient(create_app(limits=Limits(seconds=0.001))) as c:
-        r = c.post("/v1/check", json={"case": CASE})
+    # 150 agreements: seconds of work, well past the limit however fast one small case is
+    many = 'case "Many"\njurisdiction arkansas\n' + "".join(
+        f'contract "A{i}" {{\n term 2025-07-01 to 2026-06-30\n compensation $25,000.01\n'
+        f' contractor {{ entity corporation }}\n}}\n' for i in range(150))
+    with TestClient(create_app(limits=Limits(seconds=0.05))) as c:
+        r = c.post("/v1/check", json={"case": many})
         assert r.status_code == 408 and "stopped" in r.json()["detail"]
 
 

@@ -91,8 +91,7 @@ def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str = "", e
                 case = Number(number)
                 backend.add_rule([backend.add_atom(Function(CASE_DOMAIN, [case]))])
                 for fact in run.facts:
-                    sym = fact.symbol
-                    backend.add_rule([backend.add_atom(Function(sym.name, [case, *sym.arguments]))])
+                    backend.add_rule([backend.add_atom(Function(fact.name, [case, *fact.args]))])
         ctl.ground([("base", [])])
     except RuntimeError:
         if messages:
@@ -113,7 +112,7 @@ def present(runs: list[CaseRun]) -> set[Signature]:
     """The predicates of the runs' facts, threaded (the case comes first)."""
     found = {(CASE_DOMAIN, 1)}
     for run in runs:
-        found.update((fact.symbol.name, len(fact.symbol.arguments) + 1) for fact in run.facts)
+        found.update((fact.name, len(fact.args) + 1) for fact in run.facts)
     return found
 
 

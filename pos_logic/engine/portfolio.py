@@ -42,18 +42,18 @@ def _agreements(facts: list[Fact]) -> dict[int, dict[str, Fact]]:
     entity_name: dict[int, Fact] = {}
     contractor_of: dict[int, int] = {}
     for fact in facts:
-        s = fact.symbol
-        if s.name == "agreement_type" and s.arguments[1].name in NEW_KINDS:
-            by_id.setdefault(s.arguments[0].number, {})["type"] = fact
-        elif s.name == "name" and len(s.arguments) == 2:
-            entity_name[s.arguments[0].number] = fact
-        elif s.name == "contractor" and len(s.arguments) == 2:
-            contractor_of[s.arguments[0].number] = s.arguments[1].number
+        name, args = fact.name, fact.args
+        if name == "agreement_type" and args[1].name in NEW_KINDS:
+            by_id.setdefault(args[0].number, {})["type"] = fact
+        elif name == "name" and len(args) == 2:
+            entity_name[args[0].number] = fact
+        elif name == "contractor" and len(args) == 2:
+            contractor_of[args[0].number] = args[1].number
     for fact in facts:
-        s = fact.symbol
-        if s.name in ("cost_center", "term", "compensation") and s.arguments and \
-                s.arguments[0].type.name == "Number" and s.arguments[0].number in by_id:
-            by_id[s.arguments[0].number][s.name] = fact
+        name, args = fact.name, fact.args
+        if name in ("cost_center", "term", "compensation") and args and \
+                args[0].type.name == "Number" and args[0].number in by_id:
+            by_id[args[0].number][name] = fact
     for ident, parts in by_id.items():
         agreement_name = entity_name.get(ident)
         vendor = entity_name.get(contractor_of.get(ident, -1))
@@ -65,7 +65,7 @@ def _agreements(facts: list[Fact]) -> dict[int, dict[str, Fact]]:
 
 
 def _key(parts: dict[str, Fact]) -> tuple[Symbol, Symbol]:
-    return parts["vendor"].symbol.arguments[1], parts["cost_center"].symbol.arguments[1]
+    return parts["vendor"].args[1], parts["cost_center"].args[1]
 
 
 class Portfolio:
@@ -115,16 +115,16 @@ def link(runs_facts: list[list[Fact]]) -> list[list[Fact]]:
 
 def _peer_facts(peer: Symbol, parts: dict[str, Fact]) -> list[Fact]:
     def fact(name: str, source: str, *args: Symbol) -> Fact:
-        return Fact(Function(name, [peer, *args]), parts[source].span)
+        return Fact.of(name, [peer, *args], parts[source].span)
 
-    kind = parts["type"].symbol.arguments[1]
-    term = parts["term"].symbol.arguments
-    title = parts["title"].symbol.arguments[1] if "title" in parts else Function("untitled")
+    kind = parts["type"].args[1]
+    term = parts["term"].args
+    title = parts["title"].args[1] if "title" in parts else Function("untitled")
     return [fact("peer_agreement", "type", kind, title),
-            fact("peer_vendor", "vendor", parts["vendor"].symbol.arguments[1]),
-            fact("peer_cost_center", "cost_center", parts["cost_center"].symbol.arguments[1]),
+            fact("peer_vendor", "vendor", parts["vendor"].args[1]),
+            fact("peer_cost_center", "cost_center", parts["cost_center"].args[1]),
             fact("peer_term", "term", *term[1:]),
-            fact("peer_compensation", "compensation", parts["compensation"].symbol.arguments[1])]
+            fact("peer_compensation", "compensation", parts["compensation"].args[1])]
 
 
 def portfolio_parts(cases: list[Case], parts: int, policies: Path) -> list[list[int]]:

@@ -70,8 +70,8 @@ class Trace:
             self._by_name = {}
             for head, firings in self.derived.items():  # the rule names the head: no call into C
                 self._by_name.setdefault(self.policy.rules[firings[0].rule].head, []).append(head)
-            for sym in self.facts:
-                self._by_name.setdefault(sym.name, []).append(sym)
+            for sym, fact in self.facts.items():
+                self._by_name.setdefault(fact.name, []).append(sym)
         keyed = self._by_key.get(name)
         if keyed is None:
             keyed = self._by_key[name] = {}

@@ -203,7 +203,7 @@ class _Explainer:
         self.means = policy.means
         self.internal = policy.internal
         self.memo: dict[Symbol, Derivation] = self.trace.derivations
-        self.run_fact_names = {f.symbol.name for f in run.facts} | set(policy.case_facts)
+        self.run_fact_names = {f.name for f in run.facts} | set(policy.case_facts)
 
     def findings(self) -> list[Finding]:
         out = []

@@ -31,8 +31,17 @@ from .schema import load_schema
 
 @dataclass(frozen=True)
 class Fact:
+    """One case fact, the span of the case text that supplied it, and its name and arguments
+    as Python values: reading them back from the clingo symbol is a call into C each."""
+
     symbol: Symbol
     span: Span
+    name: str
+    args: tuple[Symbol, ...]
+
+    @classmethod
+    def of(cls, name: str, args: list[Symbol], span: Span) -> Fact:
+        return cls(Function(name, args), span, name, tuple(args))
 
 
 def asp_constant(word: str) -> Symbol:
@@ -67,17 +76,17 @@ def from_case(case: Case, settings: dict[str, str] | None, policies: Path) -> li
     facts: list[Fact] = []
     own = {name.word for name, _ in case.settings}
     for name, value in case.settings:
-        facts.append(Fact(Function("setting", [asp_constant(name.word), asp_constant(value.word)]), name.span))
+        facts.append(Fact.of("setting", [asp_constant(name.word), asp_constant(value.word)], name.span))
     for chosen, reading in sorted((settings or {}).items()):
         if chosen not in own:
-            facts.append(Fact(Function("setting", [asp_constant(chosen), asp_constant(reading)]),
-                              Span("--set", 1, 1)))
+            facts.append(Fact.of("setting", [asp_constant(chosen), asp_constant(reading)],
+                                 Span("--set", 1, 1)))
     if case.as_of is not None:
-        facts.append(Fact(Function("as_of", [date_to_symbol(case.as_of)]), case.as_of_span or Span(case.file, 1, 1)))
+        facts.append(Fact.of("as_of", [date_to_symbol(case.as_of)], case.as_of_span or Span(case.file, 1, 1)))
     for agreement in case.agreements:
         ident = Number(agreement.id)
-        facts.append(Fact(Function("agreement", [ident]), agreement.span))
-        facts.append(Fact(Function("agreement_type", [ident, Function(agreement.block)]), agreement.span))
+        facts.append(Fact.of("agreement", [ident], agreement.span))
+        facts.append(Fact.of("agreement_type", [ident, Function(agreement.block)], agreement.span))
         _entity_facts(agreement, schema, facts)
     return facts
 
@@ -86,17 +95,17 @@ def _entity_facts(entity: Entity, schema, facts: list[Fact]) -> None:
     spec = schema.blocks[entity.block]
     ident = Number(entity.id)
     if entity.label is not None:
-        facts.append(Fact(Function("name", [ident, String(entity.label.word)]), entity.label.span))
+        facts.append(Fact.of("name", [ident, String(entity.label.word)], entity.label.span))
     for attr in entity.attributes:
         fact = spec.attributes[attr.name].fact
-        facts.append(Fact(Function("given", [ident, Function(fact)]), attr.span))
+        facts.append(Fact.of("given", [ident, Function(fact)], attr.span))
         for item in attr.items:
             args = [ident] + [s for v in item for s in value_symbols(v)]
             span = item[0].span if attr.span.line != item[0].span.line else attr.span
-            facts.append(Fact(Function(fact, args), span))
+            facts.append(Fact.of(fact, args, span))
     for child in entity.children:
         link = spec.children[child.kind].fact
-        facts.append(Fact(Function(link, [ident, Number(child.id)]), child.span))
+        facts.append(Fact.of(link, [ident, Number(child.id)], child.span))
         _entity_facts(child, schema, facts)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import orjson
 from clingo import Symbol, SymbolType
@@ -77,18 +77,35 @@ def as_json(results: Iterable[CaseResult], *, policies: dict | None = None, sett
             errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> str:
     """One JSON document for a run, always (load errors included): what was found, under which
     tool, policies and settings. Derivations only when asked (they are large); the format is
-    documented in docs/cli.md and docs/findings.schema.json. `results` may be a stream: each
-    is made JSON and dropped in turn."""
-    doc = {"version": JSON_VERSION,
-           "tool": {"name": "pos-logic", "version": tool_version()},
-           "policies": policies or {},
-           "settings": dict(sorted((settings or {}).items())),
-           "derivations": "full" if derivations else "none",
-           "errors": [diagnostic_json(d) for d in errors],
-           "cases": [case_json(r, derivations) for r in results]}
-    # orjson writes the bytes json.dumps(indent=2, ensure_ascii=False) would, ~25x faster: full
-    # derivations run to hundreds of KB a case
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+    documented in docs/cli.md and docs/findings.schema.json."""
+    return "".join(json_parts(results, policies=policies, settings=settings, errors=errors, derivations=derivations))
+
+
+def json_parts(results: Iterable[CaseResult], *, policies: dict | None = None, settings: dict | None = None,
+               errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> Iterator[str]:
+    """as_json's document in pieces, one a case, for a stream of results: each case is made
+    JSON, written and dropped in turn (full derivations run to megabytes a case). The pieces
+    join to the bytes orjson (and json.dumps(indent=2, ensure_ascii=False)) writes for the
+    whole document."""
+    head = {"version": JSON_VERSION,
+            "tool": {"name": "pos-logic", "version": tool_version()},
+            "policies": policies or {},
+            "settings": dict(sorted((settings or {}).items())),
+            "derivations": "full" if derivations else "none",
+            "errors": [diagnostic_json(d) for d in errors]}
+    text = _dumps(head)
+    yield text[:-2] + ',\n  "cases": ['  # the head without its closing "\n}"
+    first = True
+    for r in results:
+        case = _dumps(case_json(r, derivations)).replace("\n", "\n    ")  # a string holds no newline
+        yield ("\n    " if first else ",\n    ") + case
+        first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"
+
+
+def _dumps(value) -> str:
+    # orjson writes the bytes json.dumps(indent=2, ensure_ascii=False) would, ~25x faster
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
 
 
 def diagnostic_json(d: Diagnostic) -> dict:
