@@ -97,6 +97,20 @@ def expand(paths) -> list[Path]:
     return out
 
 
+def load_files(paths, policies: Path, step=None) -> tuple[list[Case], list[Diagnostic]]:
+    """The cases of the files that load, and the diagnostics of those that do not (step: called
+    once a file)."""
+    cases, problems = [], []
+    for path in expand(paths):
+        try:
+            cases.append(load_case(path, policies))
+        except InputError as err:
+            problems.extend(err.diagnostics)
+        if step:
+            step()
+    return cases, problems
+
+
 def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[Diagnostic]:
     """A case's `setting` lines and the --set choices must name settings the policy declares."""
     problems = []
@@ -291,14 +305,7 @@ def check_files(paths, depth: int | None = None, settings: dict[str, str] | None
     paths = list(paths)
     root = given(policies, paths)
     if jobs > 1 and len(expand(paths)) >= jobs * MIN_FILES_PER_JOB:
-        cases, problems = [], []
-        for path in expand(paths):
-            try:
-                cases.append(load_case(path, root))
-            except InputError as err:
-                problems.extend(err.diagnostics)
-            if step:
-                step()
+        cases, problems = load_files(paths, root, step)
         import multiprocessing  # here: ~15 ms of imports a one-file check does not need
         from concurrent.futures import ProcessPoolExecutor
         parts = portfolio_parts(cases, jobs, root)

@@ -101,19 +101,9 @@ class Template:
         """Is the whole text one variable?"""
         return len(self.parts) == 3 and not self.parts[0] and not self.parts[2]
 
-    def text(self, words: dict[str, str]) -> str | None:
-        """The text with every variable replaced by its value's text (`words`: the firing's
-        values, each written once by str); None if one is unbound."""
-        out = [self.parts[0]]
-        for i in range(1, len(self.parts), 2):
-            value = words.get(self.parts[i])
-            if value is None:
-                return None
-            out += [value, self.parts[i + 1]]
-        return "".join(out)
-
     def shown(self, words: dict[str, str]) -> str:
-        """The text with the bound variables replaced (the others left as they are)."""
+        """The text with the bound variables replaced by their values' text (`words`: a
+        firing's values, each written once by str), the others left as they are."""
         out = [self.parts[0]]
         for i in range(1, len(self.parts), 2):
             out += [words.get(self.parts[i], self.parts[i]), self.parts[i + 1]]

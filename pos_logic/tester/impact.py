@@ -12,9 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..check import check_cases, expand
+from ..check import check_cases, load_files
 from ..errors import InputError, PosError
-from ..language.load import load_case
 
 
 @contextmanager
@@ -66,12 +65,7 @@ def load_all(case_paths, policies: Path) -> list:
     """Every case, read by the schemas in `policies`, or an InputError: a diff that silently
     skips a case it could not load (or a path that does not exist) would report "no change"
     for what it never checked."""
-    cases, problems = [], []
-    for path in expand(case_paths):
-        try:
-            cases.append(load_case(path, policies))
-        except InputError as err:
-            problems.extend(err.diagnostics)
+    cases, problems = load_files(case_paths, policies)
     if problems:
         raise InputError(problems)
     return cases
