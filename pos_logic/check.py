@@ -25,7 +25,7 @@ from .language.facts import Fact, from_case
 from .language.load import load_case, load_source, read_source
 from .language.model import Case
 from .policy.policy import Policy, load_policy
-from .engine.portfolio import Portfolio, portfolio_parts
+from .engine.portfolio import READS, Portfolio, portfolio_parts
 from .language.schema import load_schema
 from .policy.resources import given
 
@@ -276,7 +276,7 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
         except InputError as err:
             problems.extend(err.diagnostics)
         else:
-            portfolio.add(from_case(case, settings, root), case.jurisdiction)
+            portfolio.add(from_case(case, settings, root, only=READS), case.jurisdiction)
             loaded.append(case if keep_parsed else (text, name))
         if step:
             step()

@@ -34,6 +34,8 @@ PEER_ARITY = {"peer_agreement": 3, "peer_vendor": 2, "peer_cost_center": 2, "pee
               "peer_compensation": 2}
 #: agreement kinds a run's portfolio sums: new agreements (an amendment restates a contract)
 NEW_KINDS = ("contract", "purchase_order")
+#: the attribute and block facts `_agreements` reads (from_case's `only`)
+READS = frozenset({"contractor", "cost_center", "term", "compensation"})
 
 
 def _agreements(facts: list[Fact]) -> dict[int, dict[str, Fact]]:

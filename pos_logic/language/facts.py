@@ -69,9 +69,11 @@ def value_symbols(v: Value) -> list[Symbol]:
     return [asp_constant(v.word)]  # enum, name, yesno
 
 
-def from_case(case: Case, settings: dict[str, str] | None, policies: Path) -> list[Fact]:
+def from_case(case: Case, settings: dict[str, str] | None, policies: Path,
+              only: frozenset[str] | None = None) -> list[Fact]:
     """All facts of one case, in file order, named by the schema in `policies`. `settings` are
-    readings chosen for every case (`pos check --set`); a case's own `setting` lines win over them."""
+    readings chosen for every case (`pos check --set`); a case's own `setting` lines win over them.
+    only: just the attribute and block facts of these names (and the blocks they lead to)."""
     schema = load_schema(case.jurisdiction, policies)
     facts: list[Fact] = []
     own = {name.word for name, _ in case.settings}
@@ -87,17 +89,19 @@ def from_case(case: Case, settings: dict[str, str] | None, policies: Path) -> li
         ident = Number(agreement.id)
         facts.append(Fact.of("agreement", [ident], agreement.span))
         facts.append(Fact.of("agreement_type", [ident, Function(agreement.block)], agreement.span))
-        _entity_facts(agreement, schema, facts)
+        _entity_facts(agreement, schema, facts, only)
     return facts
 
 
-def _entity_facts(entity: Entity, schema, facts: list[Fact]) -> None:
+def _entity_facts(entity: Entity, schema, facts: list[Fact], only: frozenset[str] | None) -> None:
     spec = schema.blocks[entity.block]
     ident = Number(entity.id)
     if entity.label is not None:
         facts.append(Fact.of("name", [ident, String(entity.label.word)], entity.label.span))
     for attr in entity.attributes:
         fact = spec.attributes[attr.name].fact
+        if only is not None and fact not in only:
+            continue
         facts.append(Fact.of("given", [ident, Function(fact)], attr.span))
         for item in attr.items:
             args = [ident] + [s for v in item for s in value_symbols(v)]
@@ -105,8 +109,10 @@ def _entity_facts(entity: Entity, schema, facts: list[Fact]) -> None:
             facts.append(Fact.of(fact, args, span))
     for child in entity.children:
         link = spec.children[child.kind].fact
+        if only is not None and link not in only:
+            continue
         facts.append(Fact.of(link, [ident, Number(child.id)], child.span))
-        _entity_facts(child, schema, facts)
+        _entity_facts(child, schema, facts, only)
 
 
 __all__ = ["Fact", "from_case", "asp_constant", "value_symbols", "Money", "Percent"]

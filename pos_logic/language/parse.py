@@ -223,6 +223,10 @@ class _Builder(Transformer):
         self.filename = filename
         self.errors: list[Diagnostic] = []
         self.amounts = 0
+        # v_args wraps each method anew on every lookup (functools.update_wrapper, a third of
+        # the transform); bound once here, the instance's own attribute is found first
+        for rule in _RULES:
+            setattr(self, rule, getattr(self, rule))
 
     def _fail(self, token: Token, message: str) -> None:
         self.errors.append(Diagnostic.at(span_of(self.filename, token), message))
@@ -339,3 +343,7 @@ class _Builder(Transformer):
     def call(self, meta, children):
         name, args = children[0], tuple(c for c in children[1:] if isinstance(c, Value))
         return Value("call", (str(name), args), span_of(self.filename, meta), str(name) + "(...)")
+
+
+#: the grammar's rules the builder turns into values (every method not starting with _)
+_RULES = tuple(name for name in vars(_Builder) if not name.startswith("_"))
