@@ -30,20 +30,11 @@ def load_case(path: str | Path, policies: Path | None = None) -> Case:
     """A case file; `-` reads standard input (named <stdin> in messages); a `.json` file is a
     case in its JSON form (`casejson`); any other file is case text. policies: the folder whose
     schemas check it (None: chosen as the CLI would, with this file as the case named)."""
-    return load_source(*read_source(path), given(policies, [path]))
-
-
-def read_source(path: str | Path) -> tuple[str, str]:
-    """A case's text and the name it goes by, read once: a long run keeps the text of each file
-    between its passes (check.stream_files), so a file edited meanwhile is checked as first read."""
+    root = given(policies, [path])
     if str(path) == "-":
-        return decode_case(sys.stdin.buffer.read(), STDIN), STDIN
-    return read_case_file(path), str(path)
-
-
-def load_source(text: str, name: str, policies: Path) -> Case:
-    """A case from the text read_source gave: its JSON form for a `.json` name, else case text."""
-    if name.endswith(".json"):
+        return load_case_text(decode_case(sys.stdin.buffer.read(), STDIN), STDIN, root)
+    text = read_case_file(path)
+    if str(path).endswith(".json"):
         from .casejson import load_case_json  # the JSON form imports this module's stages
-        return load_case_json(text, name, policies)
-    return load_case_text(text, name, policies)
+        return load_case_json(text, str(path), root)
+    return load_case_text(text, str(path), root)
