@@ -75,7 +75,7 @@ LABELS = {
     "cli-text": "pos check DIR (CLI, text, 1 process)",
     "cli-json": "pos check --format json DIR (CLI)",
     "check-d1": "check_files(depth=1) + text (library)",
-    "check-d1-2p": "check_files(depth=1, jobs=2) + text (2 processes)",
+    "check-d1-2p": "the same, chunks in 2 processes",
     "check-full": "check_files(depth=None) + JSON (library)",
     "plain": "run_cases(explain=False) (plain rules)",
     "clingo": "clingo API, threaded plain text",
@@ -583,19 +583,16 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
 
         # what the CLI writes (explanations are worked out as they are read): the checklist's
         # text, or the JSON with every derivation; like `pos check`, each result is written and
-        # dropped as the run streams them (check.stream_files), except with 2 processes
-        if method == "check-d1-2p":
-            results, problems = check.check_files(paths, depth=1, jobs=2, policies=policies())
-            render.text(list(noted(results)))
+        # dropped as the run streams them (check.stream_files)
+        run = check.stream_files(paths, depth=None if full else 1, policies=policies(),
+                                 jobs=2 if method == "check-d1-2p" else 1)
+        problems = run.problems
+        if full:
+            for _ in render.json_parts(noted(run.results), derivations=True):
+                pass
         else:
-            run = check.stream_files(paths, depth=None if full else 1, policies=policies())
-            problems = run.problems
-            if full:
-                for _ in render.json_parts(noted(run.results), derivations=True):
-                    pass
-            else:
-                for r in noted(run.results):
-                    render.text([r])
+            for r in noted(run.results):
+                render.text([r])
         seconds = time.perf_counter() - start[0]
         if problems:
             raise SystemExit(f"{len(problems)} generated cases do not load: {problems[0]}")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .engine.engine import DEFAULT_CHUNK, run_cases
+from .engine import engine
+from .engine.engine import run_cases
 from .errors import Diagnostic, InputError, Span, closest
 from .tester.expect import Miss, compare
 from .explain.citations import combine
@@ -27,7 +28,7 @@ from .language.facts import Fact, from_case
 from .language.load import load_case
 from .language.model import Case
 from .policy.policy import Policy, load_policy
-from .engine.portfolio import READS, Portfolio, portfolio_parts
+from .engine.portfolio import READS, Portfolio
 from .language.schema import load_schema
 from .policy.resources import given
 
@@ -51,10 +52,6 @@ class Unstated:
     def to_json(self) -> dict:
         return {"agreement": self.agreement, "attribute": self.attribute, "required": self.required,
                 "message": self.message}
-
-
-#: below this many files per process, starting the processes costs more than they save
-MIN_FILES_PER_JOB = 200
 
 
 @dataclass
@@ -254,14 +251,18 @@ class Run:
 
 
 def stream_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
-                 step=None, policies: Path | None = None, chunk: int = DEFAULT_CHUNK) -> Run:
+                 step=None, policies: Path | None = None, chunk: int | None = None, jobs: int = 1) -> Run:
     """check_files in two passes, with memory that does not grow with the run: the first loads
     every file (its errors, the settings it asks for, its agreements' vendors and cost centers,
     so each case still sees its peers in the whole run); the second checks `chunk` cases at a
-    time and hands each result on, so a caller that writes and drops them holds one chunk."""
+    time and hands each result on, so a caller that writes and drops them holds one chunk.
+    jobs > 1 checks the chunks in that many forked processes, each replaced after RECYCLE
+    chunks (clingo keeps every symbol it has made for the life of a process), when the run has
+    a chunk for each."""
     paths = list(paths)
     root = given(policies, paths)
     settings = settings or {}
+    chunk = chunk or engine.DEFAULT_CHUNK
     files = expand(paths)
     spool = tempfile.TemporaryFile() if len(files) > KEEP_PARSED else None
     loaded: list[Case] = []
@@ -291,18 +292,54 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
         raise InputError(list(dict.fromkeys(unknown)))
     portfolio.forget_unshared()
 
-    def results() -> Iterator[CaseResult]:
+    def chunks() -> Iterator[tuple[list[Case], list[list[Fact]]]]:
         if spool is not None:
             spool.seek(0)
         for start in range(0, count, chunk):
             size = min(chunk, count - start)
             cases = loaded[start:start + size] if spool is None else [pickle.load(spool) for _ in range(size)]
-            yield from check_cases(cases, depth, settings, step=step, policies=root,
-                                   peers=[portfolio.peers(start + i) for i in range(size)])
+            yield cases, [portfolio.peers(start + i) for i in range(size)]
         if spool is not None:
             spool.close()
 
+    check = partial(_check_chunk, depth=depth, settings=settings, policies=root)
+
+    def results() -> Iterator[CaseResult]:
+        for done in (_in_processes(check, chunks(), jobs) if jobs > 1 and count > chunk else map(check, chunks())):
+            for result in done:
+                if step:
+                    step()
+                yield result
+
     return Run(problems, results())
+
+
+def _check_chunk(part: tuple[list[Case], list[list[Fact]]], depth: int | None, settings: dict[str, str],
+                 policies: Path) -> list[CaseResult]:
+    cases, peers = part
+    return check_cases(cases, depth, settings, policies=policies, peers=peers)
+
+
+#: chunks a worker process checks before it is replaced by a fresh one
+RECYCLE = 4
+
+
+def _in_processes(check, parts: Iterator, jobs: int) -> Iterator[list[CaseResult]]:
+    """check(part) for each part, in order, in `jobs` forked processes: `jobs` parts in flight
+    at most, so a long run is never read into memory whole. The results come back pickled,
+    their explanations worked out in full first (Derivation.__getstate__)."""
+    import multiprocessing  # here: imports a one-file check does not need
+    from collections import deque
+
+    from pebble import ProcessPool
+    with ProcessPool(max_workers=jobs, max_tasks=RECYCLE, context=multiprocessing.get_context("fork")) as pool:
+        flight: deque = deque()
+        for part in parts:
+            flight.append(pool.schedule(check, args=(part,)))
+            if len(flight) > jobs:
+                yield flight.popleft().result()
+        while flight:
+            yield flight.popleft().result()
 
 
 def check_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
@@ -311,23 +348,6 @@ def check_files(paths, depth: int | None = None, settings: dict[str, str] | None
     order of the files, against the policies in `policies` (None: chosen as the CLI would,
     around these files). The files are one run: their agreements are seen together
     (portfolio.py). step: called once per file loaded and once per case explained. jobs > 1
-    checks a large batch in that many forked processes (the policy loads once per process,
-    from the cache), each given whole portfolios (portfolio.groups), so the findings are those
-    of one process."""
-    paths = list(paths)
-    root = given(policies, paths)
-    if jobs > 1 and len(expand(paths)) >= jobs * MIN_FILES_PER_JOB:
-        cases, problems = load_files(paths, root, step)
-        import multiprocessing  # here: ~15 ms of imports a one-file check does not need
-        from concurrent.futures import ProcessPoolExecutor
-        parts = portfolio_parts(cases, jobs, root)
-        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
-            done = pool.map(partial(check_cases, policies=root), [[cases[i] for i in part] for part in parts],
-                            [depth] * len(parts), [settings] * len(parts), [True] * len(parts))
-            results: list[CaseResult] = [None] * len(cases)  # type: ignore[list-item]
-            for part, part_results in zip(parts, done):
-                for i, result in zip(part, part_results):
-                    results[i] = result
-        return results, problems
-    run = stream_files(paths, depth, settings, step, root)
+    checks a large batch's chunks in that many forked processes (stream_files)."""
+    run = stream_files(paths, depth, settings, step, policies, jobs=jobs)
     return list(run.results), run.problems

@@ -80,8 +80,9 @@ def test_a_batch_split_over_processes_gives_the_same_results_in_the_same_order(m
     files = sorted(Path("cases/arkansas").glob("ch3-*.pos"))[:4] + [tmp_path / "bad.pos"]
     (tmp_path / "bad.pos").write_text("jurisdiction arkansas\ncontract {\n")
     one, one_problems = check.check_files(files, depth=1)
-    monkeypatch.setattr(check, "MIN_FILES_PER_JOB", 1)
-    two, two_problems = check.check_files(files, depth=1, jobs=2)
+    monkeypatch.setattr(check, "RECYCLE", 1)  # a fresh process for each chunk after the first two
+    run = check.stream_files(files, depth=1, chunk=1, jobs=2)
+    two, two_problems = list(run.results), run.problems
     assert [r.case.file for r in two] == [r.case.file for r in one] and len(one) == 4
     assert [[(f.kind, f.key, f.reason) for f in r.findings] for r in two] == \
         [[(f.kind, f.key, f.reason) for f in r.findings] for r in one]

@@ -22,12 +22,9 @@ cost center are never linked.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from clingo import Function, Number, String, Symbol
 
-from ..language.facts import Fact, from_case
-from ..language.model import Case
+from ..language.facts import Fact
 
 #: the facts this stage gives a case, with their arities (case facts for policy.py and lint.py)
 PEER_ARITY = {"peer_agreement": 3, "peer_vendor": 2, "peer_cost_center": 2, "peer_term": 3,
@@ -127,32 +124,3 @@ def _peer_facts(peer: Symbol, parts: dict[str, Fact]) -> list[Fact]:
             fact("peer_cost_center", "cost_center", parts["cost_center"].args[1]),
             fact("peer_term", "term", *term[1:]),
             fact("peer_compensation", "compensation", parts["compensation"].args[1])]
-
-
-def portfolio_parts(cases: list[Case], parts: int, policies: Path) -> list[list[int]]:
-    """The indexes of `cases` in at most `parts` runs of about equal size, in order, each
-    holding whole portfolios: cases linked through a shared vendor and cost center are never
-    split, so each part sees every peer its cases have."""
-    holder: dict[tuple[Symbol, Symbol], int] = {}
-    root = list(range(len(cases)))
-
-    def find(i: int) -> int:
-        while root[i] != i:
-            root[i] = root[root[i]]
-            i = root[i]
-        return i
-
-    for i, case in enumerate(cases):
-        for found in _agreements(from_case(case, None, policies)).values():
-            j = holder.setdefault(_key(found), i)
-            root[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(cases)):
-        groups.setdefault(find(i), []).append(i)
-    size = -(-len(cases) // parts)
-    out: list[list[int]] = [[]]
-    for group in groups.values():
-        if len(out[-1]) >= size:
-            out.append([])
-        out[-1].extend(group)
-    return [sorted(part) for part in out]
