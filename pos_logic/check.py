@@ -74,8 +74,10 @@ class CaseResult:
         return bool(self.unstated) or any(f.kind == "unknown" for f in self.findings)
 
 
-#: case files one run reads at most (a folder given by mistake, like /, must not run for hours)
-MAX_CASE_FILES = 20_000
+#: case files one run reads at most (a folder given by mistake, like /, must not run for days);
+#: a run streams (stream_files), so its memory does not set this: a state's book of 100,000
+#: contracts is one run of ~15 minutes a core
+MAX_CASE_FILES = 200_000
 
 
 def expand(paths) -> list[Path]:
