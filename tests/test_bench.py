@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_logic.check import check_files
+from pos_logic.check import check_files, stream_files
 from pos_logic.engine.engine import run_cases
 from pos_logic.policy.policy import load_policy
 
@@ -74,6 +74,7 @@ def test_every_method_derives_the_same_findings(batch, corpus, checked):
     policy = load_policy(batch.JURISDICTION)
     others = {
         "depth=None": batch.rows_of_results(check_files(paths[:5], depth=None)[0]),
+        "chunks in 2 processes": batch.rows_of_results(stream_files(paths, depth=1, chunk=10, jobs=2).results),
         "plain": batch.rows_of_runs(run_cases(cases, policy, chunk=16, explain=False)),
         "clingo": batch.clingo_batch(cases, policy, chunk=16),
         "clingo per case": batch.clingo_per_case(cases[:5], policy),
