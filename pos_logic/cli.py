@@ -129,9 +129,7 @@ def _readings(pairs, strict: bool = False) -> dict[str, str]:
                    "tool, policies and settings of the run; html: one self-contained report page "
                    "(derivations unfold in the browser).")
 @click.option("--derivations", is_flag=True, help="With --format json: each finding's full derivation tree.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Check a run of more than 500 files in this many processes (one per core pays).")
-def check(files, settings, strict, fmt, derivations, jobs):
+def check(files, settings, strict, fmt, derivations):
     """Check case files (or folders of *.pos; - reads standard input) and print what each case
     requires.
 
@@ -153,7 +151,7 @@ def check(files, settings, strict, fmt, derivations, jobs):
     try:
         with progress(2 * len(expand(files)), "checking") as step:
             run = stream_files(files, depth=1 if fmt == "text" or (fmt == "json" and not derivations) else None,
-                               settings=chosen, step=step, policies=policies.root, jobs=jobs)
+                               settings=chosen, step=step, policies=policies.root)
             problems, results = run.problems, outcome.noting(run.results)
             # each result is written (or made JSON) and dropped as it comes: a run's memory is one chunk
             if fmt == "json":

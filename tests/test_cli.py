@@ -182,14 +182,3 @@ def test_the_json_written_a_case_at_a_time_is_the_whole_document_as_orjson_and_j
         assert text == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         assert len(doc["cases"]) == len(rs) and len(doc["errors"]) == len(errs)
 
-
-def test_jobs_check_the_chunks_in_processes_and_write_what_one_process_writes(monkeypatch):
-    from pos_logic.engine import engine
-    runner = CliRunner()
-    args = ["check", "cases/arkansas"]
-    one = runner.invoke(main, args)
-    monkeypatch.setattr(engine, "DEFAULT_CHUNK", 40)  # several chunks, so the processes run
-    two = runner.invoke(main, ["check", "--jobs", "2", *args[1:]])
-    assert two.exit_code == one.exit_code == 1
-    assert two.output == one.output and one.output.count("\n") > 1000
-    assert runner.invoke(main, ["check", "--jobs", "0", *args[1:]]).exit_code == 2
