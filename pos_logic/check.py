@@ -327,14 +327,16 @@ RECYCLE = 4
 
 
 def _in_processes(check, parts: Iterator, jobs: int) -> Iterator[list[CaseResult]]:
-    """check(part) for each part, in order, in `jobs` forked processes: `jobs` parts in flight
-    at most, so a long run is never read into memory whole. The results come back pickled,
-    their explanations worked out in full first (Derivation.__getstate__)."""
+    """check(part) for each part, in order, in `jobs` processes: `jobs` parts in flight at most,
+    so a long run is never read into memory whole. The results come back pickled, their
+    explanations worked out in full first (Derivation.__getstate__). The processes come from
+    a fork server, not from this process: a worker forked here while the pool's own threads
+    hold a lock deadlocks (a 10,000-case run hung so at its first replaced worker)."""
     import multiprocessing  # here: imports a one-file check does not need
     from collections import deque
 
     from pebble import ProcessPool
-    with ProcessPool(max_workers=jobs, max_tasks=RECYCLE, context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPool(max_workers=jobs, max_tasks=RECYCLE, context=multiprocessing.get_context("forkserver")) as pool:
         flight: deque = deque()
         for part in parts:
             flight.append(pool.schedule(check, args=(part,)))
