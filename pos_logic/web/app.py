@@ -5,6 +5,7 @@ same app."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -100,7 +101,10 @@ def create_app(policies: Path | None = None, limits: Limits | None = None) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        pool["checks"] = ProcessPool(max_workers=limits.workers, max_tasks=limits.recycle_after)
+        # workers from a fork server, not forked from this threaded process: a fork taken while
+        # another thread holds a lock deadlocks the child (check.py's pool hung so)
+        pool["checks"] = ProcessPool(max_workers=limits.workers, max_tasks=limits.recycle_after,
+                                     context=multiprocessing.get_context("forkserver"))
         yield
         pool.pop("checks").stop()
 
