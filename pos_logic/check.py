@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .engine import engine
-from .engine.engine import run_cases
+from .engine.engine import DEFAULT_CHUNK, run_cases
 from .errors import Diagnostic, InputError, Span, closest
 from .tester.expect import Miss, compare
 from .explain.citations import combine
@@ -96,20 +95,6 @@ def expand(paths) -> list[Path]:
             raise InputError([Diagnostic(str(p), 1, 1, f"more than {MAX_CASE_FILES:,} case files in one run: "
                                                        "check the folders one at a time")])
     return out
-
-
-def load_files(paths, policies: Path, step=None) -> tuple[list[Case], list[Diagnostic]]:
-    """The cases of the files that load, and the diagnostics of those that do not (step: called
-    once a file)."""
-    cases, problems = [], []
-    for path in expand(paths):
-        try:
-            cases.append(load_case(path, policies))
-        except InputError as err:
-            problems.extend(err.diagnostics)
-        if step:
-            step()
-    return cases, problems
 
 
 def check_settings(case: Case, policy: Policy, chosen: dict[str, str]) -> list[Diagnostic]:
@@ -253,7 +238,7 @@ class Run:
 
 
 def stream_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
-                 step=None, policies: Path | None = None, chunk: int | None = None, jobs: int = 1) -> Run:
+                 step=None, policies: Path | None = None, chunk: int = DEFAULT_CHUNK, jobs: int = 1) -> Run:
     """check_files in two passes, with memory that does not grow with the run: the first loads
     every file (its errors, the settings it asks for, its agreements' vendors and cost centers,
     so each case still sees its peers in the whole run); the second checks `chunk` cases at a
@@ -264,7 +249,6 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
     paths = list(paths)
     root = given(policies, paths)
     settings = settings or {}
-    chunk = chunk or engine.DEFAULT_CHUNK
     files = expand(paths)
     spool = tempfile.TemporaryFile() if len(files) > KEEP_PARSED else None
     loaded: list[Case] = []

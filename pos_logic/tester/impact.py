@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..check import check_cases, load_files
+from ..check import check_cases, expand
 from ..errors import InputError, PosError
+from ..language.load import load_case
 
 
 @contextmanager
@@ -65,7 +66,12 @@ def load_all(case_paths, policies: Path) -> list:
     """Every case, read by the schemas in `policies`, or an InputError: a diff that silently
     skips a case it could not load (or a path that does not exist) would report "no change"
     for what it never checked."""
-    cases, problems = load_files(case_paths, policies)
+    cases, problems = [], []
+    for path in expand(case_paths):
+        try:
+            cases.append(load_case(path, policies))
+        except InputError as err:
+            problems.extend(err.diagnostics)
     if problems:
         raise InputError(problems)
     return cases
