@@ -541,7 +541,7 @@ def run_method(method: str, paths: list[Path], chunk: int | None,
     from pos_logic.language.load import load_case_text
     from pos_logic.policy.policy import load_policy
 
-    if chunk is not None and chunk != DEFAULT_CHUNK:  # check_files has no chunk option
+    if chunk is not None and chunk != DEFAULT_CHUNK:  # check_cases runs the engine in its default chunks
         check.run_cases = lambda cases, policy, **kw: run_cases(cases, policy, chunk=chunk, **kw)
     size = chunk or DEFAULT_CHUNK
     # One-off costs every method pays once per process, kept out of the batch time: the policy
@@ -584,7 +584,7 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
         # what the CLI writes (explanations are worked out as they are read): the checklist's
         # text, or the JSON with every derivation; like `pos check`, each result is written and
         # dropped as the run streams them (check.stream_files)
-        run = check.stream_files(paths, depth=None if full else 1, policies=policies(),
+        run = check.stream_files(paths, depth=None if full else 1, policies=policies(), chunk=size,
                                  jobs=2 if method == "check-d1-2p" else 1)
         problems = run.problems
         if full:

@@ -75,22 +75,26 @@ class Derivation:
             self._built[i] = self._premise(i)
         return self._built[i]
 
+    def _where(self, wanted: Callable[[str, str], bool]) -> list[Premise]:
+        """The premises of the body literals whose kind and predicate are `wanted`, worked out
+        only for those."""
+        plan = self.rule.plan
+        return [p for i, (kind, predicate) in enumerate(zip(plan.kinds, plan.predicates))
+                if wanted(kind, predicate) and (p := self._at(i)) is not None]
+
     @cached_property
     def premises(self) -> list[Premise]:
         """One per body literal that says something: a fact, a derived atom, a condition."""
-        return [p for i in range(len(self.rule.plan.kinds)) if (p := self._at(i)) is not None]
+        return self._where(lambda kind, predicate: True)
 
     @property
     def conditions(self) -> list[Premise]:
         """The comparisons and negative conditions alone, without working out the rest."""
-        return [p for i, kind in enumerate(self.rule.plan.kinds) if kind in ("compare", "not")
-                and (p := self._at(i)) is not None]
+        return self._where(lambda kind, predicate: kind in ("compare", "not"))
 
     def premises_of(self, predicate: str) -> list[Premise]:
         """The positive premises on `predicate` alone."""
-        plan = self.rule.plan
-        return [p for i, kind in enumerate(plan.kinds) if kind == "atom" and plan.predicates[i] == predicate
-                and (p := self._at(i)) is not None]
+        return self._where(lambda kind, on: kind == "atom" and on == predicate)
 
     @cached_property
     def ground_rule(self) -> str:
@@ -100,7 +104,7 @@ class Derivation:
         """Worked out in full before it goes to another process (check_files jobs > 1): the
         explainer it would ask stays behind."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("_premise", "_ground_rule", "_json")}
-        state.update(premises=self.premises, ground_rule=self.ground_rule, _built=self._built)
+        state.update(premises=self.premises, ground_rule=self.ground_rule)
         return state
 
     @cached_property
