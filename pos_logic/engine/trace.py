@@ -11,6 +11,7 @@ kept, so a sub-derivation two findings share is built once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from weakref import WeakValueDictionary
 
 from clingo import Symbol
 
@@ -32,8 +33,10 @@ class Trace:
             self.derived.setdefault(firing.head, []).append(firing)
         self._by_name: dict[str, list[Symbol]] | None = None
         self._by_key: dict[str, dict[tuple, list[Symbol]]] = {}
-        #: derivations built so far, by atom: the shared graph explanations are read from
-        self.derivations: dict = {}
+        #: derivations built so far, by atom: the shared graph explanations are read from. Weak:
+        #: a derivation asks its explainer for its premises, and a strong map back to it would
+        #: make every case's explanation a cycle that only the garbage collector frees
+        self.derivations: WeakValueDictionary = WeakValueDictionary()
 
     def global_rule(self, sym: Symbol) -> Rule | None:
         """The rule that derived a case-independent atom (a parameter, a holiday), if it is one."""

@@ -64,15 +64,18 @@ class Derivation:
     (the comparisons and negations its reason quotes), and working out every premise of every
     finding was most of the cost of a one-agreement check."""
 
-    def __init__(self, atom: str, rule: Rule, says: str, cure: str, premise: Callable[[int], Premise | None],
-                 ground_rule: Callable[[], str]):
+    def __init__(self, atom: str, rule: Rule, says: str, cure: str, source: "_Explainer", head: Symbol,
+                 binding: dict[str, Symbol], visiting: tuple[Symbol, ...]):
         self.atom, self.rule, self.says, self.cure = atom, rule, says, cure
-        self._premise, self._ground_rule = premise, ground_rule
+        # what working out a premise needs, kept rather than closed over: closures made every
+        # case's explanation a reference cycle, left for the garbage collector to find
+        self._source, self._head, self._binding, self._visiting = source, head, binding, visiting
+        self._words = {name: str(value) for name, value in binding.items()}  # what the templates read
         self._built: dict[int, Premise | None] = {}
 
     def _at(self, i: int) -> Premise | None:
         if i not in self._built:
-            self._built[i] = self._premise(i)
+            self._built[i] = self._source.premise(self.rule, i, self._binding, self._words, self._visiting)
         return self._built[i]
 
     def _where(self, wanted: Callable[[str, str], bool]) -> list[Premise]:
@@ -98,12 +101,13 @@ class Derivation:
 
     @cached_property
     def ground_rule(self) -> str:
-        return self._ground_rule()
+        texts = [t.shown(self._words) for t in self.rule.plan.body]
+        return f"{self._head}." if not texts else f"{self._head} :- {'; '.join(texts)}."
 
     def __getstate__(self) -> dict:
         """Worked out in full before it goes to another process (check_files jobs > 1): the
         explainer it would ask stays behind."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_premise", "_ground_rule", "_json")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_source", "_head", "_binding", "_words", "_visiting", "_json")}
         state.update(premises=self.premises, ground_rule=self.ground_rule)
         return state
 
@@ -243,20 +247,9 @@ class _Explainer:
             return self.memo[head]
         rule = self.policy.rule(firing.rule)
         binding = dict(zip(rule.variables, firing.values))
-        words = {name: str(value) for name, value in binding.items()}  # what the templates read
-        plan = rule.plan
         says = fill(rule.annotations.get("says", ""), binding)
         cure = fill(rule.annotations.get("cure", ""), binding)
-        visiting = (*visiting, head)
-
-        def ground_rule() -> str:
-            texts = [t.shown(words) for t in plan.body]
-            return f"{head}." if not texts else f"{head} :- {'; '.join(texts)}."
-
-        def premise(i: int) -> Premise | None:
-            return self.premise(rule, i, binding, words, visiting)
-
-        d = Derivation(atom_text(head), rule, says, cure, premise, ground_rule)
+        d = Derivation(atom_text(head), rule, says, cure, self, head, binding, (*visiting, head))
         if first:
             self.memo[head] = d
         return d

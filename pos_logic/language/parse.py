@@ -223,10 +223,18 @@ class _Builder(Transformer):
         self.filename = filename
         self.errors: list[Diagnostic] = []
         self.amounts = 0
-        # v_args wraps each method anew on every lookup (functools.update_wrapper, a third of
-        # the transform); bound once here, the instance's own attribute is found first
+
+    def transform(self, tree):
+        """v_args wraps each method anew on every lookup (functools.update_wrapper, a third of
+        the transform): bound once for the walk, the instance's own attributes are found first;
+        dropped after it, since a builder holding its own bound methods is a reference cycle."""
         for rule in _RULES:
             setattr(self, rule, getattr(self, rule))
+        try:
+            return super().transform(tree)
+        finally:
+            for rule in _RULES:
+                delattr(self, rule)
 
     def _fail(self, token: Token, message: str) -> None:
         self.errors.append(Diagnostic.at(span_of(self.filename, token), message))
@@ -346,4 +354,4 @@ class _Builder(Transformer):
 
 
 #: the grammar's rules the builder turns into values (every method not starting with _)
-_RULES = tuple(name for name in vars(_Builder) if not name.startswith("_"))
+_RULES = tuple(name for name in vars(_Builder) if not name.startswith("_") and name != "transform")
