@@ -563,6 +563,11 @@ def run_method(method: str, paths: list[Path], chunk: int | None,
     return seconds, rows, stages
 
 
+def _written_rows(result, written) -> tuple:
+    """A result as the 2-process row sends it back: its text, and its findings as rows to compare."""
+    return written(result), rows_of_results([result])
+
+
 def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]:
     import pos_logic.check as check
     from pos_logic.engine.engine import run_cases
@@ -585,15 +590,21 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
         # what the CLI writes (explanations are worked out as they are read): the checklist's
         # text, or the JSON with every derivation; like `pos check`, each result is written and
         # dropped as the run streams them (check.stream_files)
-        run = check.stream_files(paths, depth=None if full else 1, policies=policies(), chunk=size,
-                                 jobs=2 if method == "check-d1-2p" else 1)
-        problems = run.problems
-        if full:
-            for _ in render.json_parts(noted(run.results), derivations=True):
-                pass
+        if method == "check-d1-2p":  # the text is written where the case is checked, as pos check --jobs 2 does
+            run = check.stream_files(paths, depth=1, policies=policies(), chunk=size, jobs=2,
+                                     each=functools.partial(_written_rows, written=render.written))
+            for text, case_rows in run.results:
+                rows.update(case_rows)
+            problems = run.problems
         else:
-            for r in noted(run.results):
-                render.text([r])
+            run = check.stream_files(paths, depth=None if full else 1, policies=policies(), chunk=size)
+            problems = run.problems
+            if full:
+                for _ in render.json_parts(noted(run.results), derivations=True):
+                    pass
+            else:
+                for r in noted(run.results):
+                    render.text([r])
         seconds = time.perf_counter() - start[0]
         if problems:
             raise SystemExit(f"{len(problems)} generated cases do not load: {problems[0]}")

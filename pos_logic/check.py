@@ -10,14 +10,16 @@ once as the CLI would (resources.choose_policies) and passes that folder to ever
 from __future__ import annotations
 
 import gc
+import os
 import pickle
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .engine.engine import DEFAULT_CHUNK, run_cases
 from .errors import Diagnostic, InputError, Span, closest
@@ -67,6 +69,11 @@ class CaseResult:
     @property
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "violation"]
+
+    @property
+    def failed(self) -> bool:
+        """Violations, or an expectation of the case not met: `pos check` exits 1."""
+        return bool(self.violations or self.misses)
 
     @property
     def incomplete(self) -> bool:
@@ -236,70 +243,81 @@ class Run:
     that do, in the order of the files, worked out a chunk at a time as they are read."""
 
     problems: list[Diagnostic]
-    results: Iterator[CaseResult]
+    results: Iterator  # of CaseResult, or of what stream_files' `each` makes of one
 
 
 def stream_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,
-                 step=None, policies: Path | None = None, chunk: int = DEFAULT_CHUNK, jobs: int = 1) -> Run:
+                 step=None, policies: Path | None = None, chunk: int = DEFAULT_CHUNK, jobs: int = 1,
+                 each: Callable[[CaseResult], Any] | None = None) -> Run:
     """check_files in two passes, with memory that does not grow with the run: the first loads
     every file (its errors, the settings it asks for, its agreements' vendors and cost centers,
     so each case still sees its peers in the whole run); the second checks `chunk` cases at a
     time and hands each result on, so a caller that writes and drops them holds one chunk.
-    jobs > 1 checks the chunks in that many forked processes, each replaced after RECYCLE
-    chunks (clingo keeps every symbol it has made for the life of a process), when the run has
-    a chunk for each."""
+
+    jobs > 1, for a run of more than one chunk: both passes run a chunk at a time in that many
+    processes (_Workers), and the cases cross between them pickled once, as bytes. each: what
+    the run hands on instead of a result, worked out where the case was checked (its text:
+    render.written); a picklable function, so that what comes back from a worker is text, not
+    an explained result."""
     paths = list(paths)
     root = given(policies, paths)
     settings = settings or {}
     files = expand(paths)
+    workers = _Workers(jobs) if jobs > 1 and len(files) > chunk else None
     spool = tempfile.TemporaryFile() if len(files) > KEEP_PARSED else None
-    loaded: list[Case] = []
+    held: list[Case | bytes] = []
     count = 0
     problems: list[Diagnostic] = []
     unknown: list[Diagnostic] = []
     portfolio = Portfolio()
-    policy: dict[str, Policy] = {}
-    with rare_collections():  # pass 1 keeps up to KEEP_PARSED parsed cases
-        for path in files:
-            try:
-                case = load_case(path, root)
-                if case.jurisdiction not in policy:  # loading hashes the policy's files: once a run
-                    policy[case.jurisdiction] = load_policy(case.jurisdiction, root)
-                unknown += check_settings(case, policy[case.jurisdiction], settings)
-            except InputError as err:
-                problems.extend(err.diagnostics)
-            else:
-                portfolio.add(from_case(case, settings, root, only=READS), case.jurisdiction)
-                if spool is None:
-                    loaded.append(case)
-                else:
-                    pickle.dump(case, spool, pickle.HIGHEST_PROTOCOL)
-                count += 1
-            if step:
-                step()
-    if unknown:
-        raise InputError(list(dict.fromkeys(unknown)))
+    load = partial(_load_files, policies=root, settings=settings, packed=workers is not None)
+    parts = [files[start:start + chunk] for start in range(0, len(files), chunk)]
+    try:
+        with rare_collections():  # pass 1 keeps up to KEEP_PARSED parsed cases
+            for loaded in workers.map(load, parts) if workers else map(load, parts):
+                for file in loaded:
+                    problems += file.problems
+                    unknown += file.unknown
+                    if file.case is not None:
+                        portfolio.add(file.reads, file.jurisdiction)
+                        if spool is None:
+                            held.append(file.case)
+                        else:
+                            pickle.dump(file.case, spool, pickle.HIGHEST_PROTOCOL)
+                        count += 1
+                    if step:
+                        step()
+        if unknown:
+            raise InputError(list(dict.fromkeys(unknown)))
+    except BaseException:
+        if workers:
+            workers.close()
+        raise
     portfolio.forget_unshared()
 
-    def chunks() -> Iterator[tuple[list[Case], list[list[Fact]]]]:
+    def chunks() -> Iterator[tuple[list[Case | bytes], list[list[Fact]]]]:
         if spool is not None:
             spool.seek(0)
         for start in range(0, count, chunk):
             size = min(chunk, count - start)
-            cases = loaded[start:start + size] if spool is None else [pickle.load(spool) for _ in range(size)]
+            cases = held[start:start + size] if spool is None else [pickle.load(spool) for _ in range(size)]
             yield cases, [portfolio.peers(start + i) for i in range(size)]
         if spool is not None:
             spool.close()
 
-    check = partial(_check_chunk, depth=depth, settings=settings, policies=root)
+    check = partial(_check_chunk, depth=depth, settings=settings, policies=root, each=each)
 
-    def results() -> Iterator[CaseResult]:
-        with rare_collections():
-            for done in (_in_processes(check, chunks(), jobs) if jobs > 1 and count > chunk else map(check, chunks())):
-                for result in done:
-                    if step:
-                        step()
-                    yield result
+    def results() -> Iterator:
+        try:
+            with rare_collections():
+                for done in workers.map(check, chunks()) if workers else map(check, chunks()):
+                    for result in done:
+                        if step:
+                            step()
+                        yield result
+        finally:
+            if workers:
+                workers.close()
 
     return Run(problems, results())
 
@@ -319,34 +337,87 @@ def rare_collections():
         gc.set_threshold(*before)
 
 
-def _check_chunk(part: tuple[list[Case], list[list[Fact]]], depth: int | None, settings: dict[str, str],
-                 policies: Path) -> list[CaseResult]:
-    cases, peers = part
-    return check_cases(cases, depth, settings, policies=policies, peers=peers)
+@dataclass
+class _Loaded:
+    """One file after the first pass: what stops it, or its case, the settings it asks for
+    that the policy lacks, and the facts the portfolio reads."""
+
+    problems: list[Diagnostic]
+    unknown: list[Diagnostic] = field(default_factory=list)
+    jurisdiction: str = ""
+    reads: list[Fact] = field(default_factory=list)
+    case: Case | bytes | None = None  # bytes: pickled, to cross between processes as it is
 
 
-#: chunks a worker process checks before it is replaced by a fresh one
-RECYCLE = 4
+@rare_collections()
+def _load_files(paths: list[Path], policies: Path, settings: dict[str, str], packed: bool) -> list[_Loaded]:
+    out = []
+    policy: dict[str, Policy] = {}
+    for path in paths:
+        try:
+            case = load_case(path, policies)
+            if case.jurisdiction not in policy:  # loading hashes the policy's files: once a chunk
+                policy[case.jurisdiction] = load_policy(case.jurisdiction, policies)
+            unknown = check_settings(case, policy[case.jurisdiction], settings)
+        except InputError as err:
+            out.append(_Loaded(err.diagnostics))
+        else:
+            out.append(_Loaded([], unknown, case.jurisdiction, from_case(case, settings, policies, only=READS),
+                               pickle.dumps(case, pickle.HIGHEST_PROTOCOL) if packed else case))
+    return out
 
 
-def _in_processes(check, parts: Iterator, jobs: int) -> Iterator[list[CaseResult]]:
-    """check(part) for each part, in order, in `jobs` processes: `jobs` parts in flight at most,
-    so a long run is never read into memory whole. The results come back pickled, their
-    explanations worked out in full first (Derivation.__getstate__). The processes come from
-    a fork server, not from this process: a worker forked here while the pool's own threads
-    hold a lock deadlocks (a 10,000-case run hung so at its first replaced worker)."""
-    import multiprocessing  # here: imports a one-file check does not need
-    from collections import deque
+@rare_collections()
+def _check_chunk(part: tuple[list[Case | bytes], list[list[Fact]]], depth: int | None, settings: dict[str, str],
+                 policies: Path, each: Callable[[CaseResult], Any] | None) -> list:
+    held, peers = part
+    cases = [pickle.loads(c) if isinstance(c, bytes) else c for c in held]
+    results = check_cases(cases, depth, settings, policies=policies, peers=peers)
+    return results if each is None else [each(r) for r in results]
 
-    from pebble import ProcessPool
-    with ProcessPool(max_workers=jobs, max_tasks=RECYCLE, context=multiprocessing.get_context("forkserver")) as pool:
+
+def available_cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _Workers:
+    """Processes that work through a run's chunks, each process replaced after RECYCLE chunks
+    (clingo keeps every symbol it has made for the life of a process). They come from a fork
+    server, not from this process: a worker forked here while the pool's own threads hold a
+    lock deadlocks (a 10,000-case run hung so at its first replaced worker)."""
+
+    #: chunks a worker process works through before it is replaced by a fresh one
+    RECYCLE = 4
+
+    def __init__(self, jobs: int):
+        import multiprocessing  # here: imports a one-file check does not need
+
+        from pebble import ProcessPool
+        self.jobs = jobs
+        self.pool = ProcessPool(max_workers=jobs, max_tasks=self.RECYCLE,
+                                context=multiprocessing.get_context("forkserver"))
+
+    def map(self, work, parts: Iterable) -> Iterator:
+        """work(part) for each part, in order, `jobs` + 1 parts in flight at most, so a long run
+        is never read into memory whole. What comes back is pickled: text, or a result with
+        its explanations worked out in full (Derivation.__getstate__), far more to carry."""
+        from collections import deque
+
         flight: deque = deque()
         for part in parts:
-            flight.append(pool.schedule(check, args=(part,)))
-            if len(flight) > jobs:
+            flight.append(self.pool.schedule(work, args=(part,)))
+            if len(flight) > self.jobs:
                 yield flight.popleft().result()
         while flight:
             yield flight.popleft().result()
+
+    def close(self) -> None:
+        self.pool.stop()
+        self.pool.join()
 
 
 def check_files(paths, depth: int | None = None, settings: dict[str, str] | None = None,

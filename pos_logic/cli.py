@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,7 +18,8 @@ import click
 from .engine import limits
 from .render import render
 from .policy import resources
-from .check import check_cases, check_files, stream_files
+from .check import available_cores, check_cases, check_files, stream_files
+from .engine.engine import DEFAULT_CHUNK
 from .errors import InputError, PosError, sorted_diagnostics
 from .language.facts import from_case
 from .language.load import load_case
@@ -129,7 +131,10 @@ def _readings(pairs, strict: bool = False) -> dict[str, str]:
                    "tool, policies and settings of the run; html: one self-contained report page "
                    "(derivations unfold in the browser).")
 @click.option("--derivations", is_flag=True, help="With --format json: each finding's full derivation tree.")
-def check(files, settings, strict, fmt, derivations):
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help=f"Processes that check a run of more than {DEFAULT_CHUNK} cases (default: one per "
+                   "core of the machine; text and json).")
+def check(files, settings, strict, fmt, derivations, jobs):
     """Check case files (or folders of *.pos; - reads standard input) and print what each case
     requires.
 
@@ -150,23 +155,29 @@ def check(files, settings, strict, fmt, derivations):
     outcome = _Outcome()
     try:
         with progress(2 * len(expand(files)), "checking") as step:
-            run = stream_files(files, depth=1 if fmt == "text" or (fmt == "json" and not derivations) else None,
-                               settings=chosen, step=step, policies=policies.root)
-            problems, results = run.problems, outcome.noting(run.results)
-            # each result is written (or made JSON) and dropped as it comes: a run's memory is one chunk
-            if fmt == "json":
-                for part in render.json_parts(results, policies=resources.provenance(policies), settings=chosen,
-                                              errors=sorted_diagnostics(problems), derivations=derivations):
-                    click.echo(part, nl=False)
-            elif fmt == "html":
-                checked = list(results)
+            depth = 1 if fmt == "text" or (fmt == "json" and not derivations) else None
+            if fmt == "html":  # one page of every result
+                run = stream_files(files, depth=depth, settings=chosen, step=step, policies=policies.root)
+                checked = list(outcome.noting(run.results))
+                problems = run.problems
                 if checked:
                     from .web.report import html_report
                     click.echo(html_report(checked), nl=False)
             else:
-                from .render.terminal import echo_each
-                echo_each((resources.header(policies) + "\n" if i == 0 else "\n") + render.text([r])
-                          for i, r in enumerate(results))
+                # each case is written where it is checked (in a worker process for a long run) and
+                # printed as it comes: a run's memory is one chunk
+                run = stream_files(files, depth=depth, settings=chosen, step=step, policies=policies.root,
+                                   jobs=jobs or available_cores(),
+                                   each=partial(render.written, json=fmt == "json", derivations=derivations))
+                problems, texts = run.problems, (w.text for w in outcome.noting(run.results))
+                if fmt == "json":
+                    for part in render.json_document(texts, policies=resources.provenance(policies), settings=chosen,
+                                                     errors=sorted_diagnostics(problems), derivations=derivations):
+                        click.echo(part, nl=False)
+                else:
+                    from .render.terminal import echo_each
+                    echo_each((resources.header(policies) + "\n" if i == 0 else "\n") + text
+                              for i, text in enumerate(texts))
     except InputError as err:
         if fmt != "json":
             _fail(err)
@@ -182,14 +193,15 @@ def check(files, settings, strict, fmt, derivations):
 
 
 class _Outcome:
-    """What a run's results come to, noted as they pass on their way out."""
+    """What a run's results (or what was written of them: render.Written) come to, noted as
+    they pass on their way out."""
 
     def __init__(self) -> None:
         self.failed = self.incomplete = False
 
     def noting(self, results):
         for r in results:
-            self.failed = self.failed or bool(r.violations or r.misses)
+            self.failed = self.failed or r.failed
             self.incomplete = self.incomplete or r.incomplete
             yield r
 

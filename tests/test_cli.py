@@ -182,3 +182,22 @@ def test_the_json_written_a_case_at_a_time_is_the_whole_document_as_orjson_and_j
         assert text == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         assert len(doc["cases"]) == len(rs) and len(doc["errors"]) == len(errs)
 
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_run_checked_in_two_processes_prints_what_one_prints(testland, tmp_path, monkeypatch, fmt):
+    """--jobs: cases written in worker processes, printed in the run's order; the exit code from
+    what the workers found. The run is split in chunks of 2 to have more than one chunk."""
+    from functools import partial
+
+    import pos_logic.cli as cli
+    monkeypatch.setattr(cli, "stream_files", partial(cli.stream_files, chunk=2))
+    files = [_write(tmp_path, amount=f"${n},000.00", name=f"c{n}.pos", on_file="F-1" if n != 26 else "")
+             for n in (5, 25, 26, 100, 7)]
+    (tmp_path / "bad.pos").write_text("jurisdiction testland\ncontract \"X\" {\n compensaton $1.00\n}\n")
+    one = _run("check", "--format", fmt, "--jobs", "1", *files, str(tmp_path / "bad.pos"))
+    two = _run("check", "--format", fmt, "--jobs", "2", *files, str(tmp_path / "bad.pos"))
+    assert two.exit_code == one.exit_code == 2 and two.output == one.output
+    assert "missing_document(F-1)" in one.output and "did you mean 'compensation'" in one.output
+    one, two = (_run("check", "--format", fmt, "--jobs", jobs, *files) for jobs in "12")
+    assert two.exit_code == one.exit_code == 1 and two.output == one.output

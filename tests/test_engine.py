@@ -80,10 +80,47 @@ def test_a_batch_split_over_processes_gives_the_same_results_in_the_same_order(m
     files = sorted(Path("cases/arkansas").glob("ch3-*.pos"))[:4] + [tmp_path / "bad.pos"]
     (tmp_path / "bad.pos").write_text("jurisdiction arkansas\ncontract {\n")
     one, one_problems = check.check_files(files, depth=1)
-    monkeypatch.setattr(check, "RECYCLE", 1)  # a fresh process for each chunk after the first two
+    monkeypatch.setattr(check._Workers, "RECYCLE", 1)  # a fresh process for each chunk after the first two
     run = check.stream_files(files, depth=1, chunk=1, jobs=2)
     two, two_problems = list(run.results), run.problems
     assert [r.case.file for r in two] == [r.case.file for r in one] and len(one) == 4
-    assert [[(f.kind, f.key, f.reason) for f in r.findings] for r in two] == \
-        [[(f.kind, f.key, f.reason) for f in r.findings] for r in one]
+    assert [[(f.kind, f.key, f.reason, [str(a) for a in f.args]) for f in r.findings] for r in two] == \
+        [[(f.kind, f.key, f.reason, [str(a) for a in f.args]) for f in r.findings] for r in one]
     assert two_problems == one_problems and one_problems
+
+
+def test_a_clingo_symbol_crosses_between_processes_as_itself():
+    """By default a Symbol pickles as its address in one process's symbol table."""
+    import multiprocessing
+
+    from pos_logic.language.facts import Fact
+    from pos_logic.errors import Span
+    made = multiprocessing.get_context("spawn").Pool(1).apply(_a_fact_made_elsewhere)
+    assert str(made.symbol) == 'fresh_in_that_process(1,"a \\"quoted\\" text",usd(0,5,0),(-2,#sup))'
+    assert made == Fact.of(made.name, list(made.args), Span("x.pos", 3, 1, 3, 9))
+
+
+def _a_fact_made_elsewhere():
+    from clingo import parse_term
+
+    from pos_logic.language.facts import Fact
+    from pos_logic.errors import Span
+    args = [parse_term(t) for t in ('1', '"a \\"quoted\\" text"', "usd(0,5,0)", "(-2,#sup)")]
+    return Fact.of("fresh_in_that_process", args, Span("x.pos", 3, 1, 3, 9))
+
+
+def test_a_batch_split_over_processes_writes_the_text_and_json_written_in_one():
+    """What pos check --jobs 2 prints: each case written in the worker that checked it."""
+    from functools import partial
+
+    from pos_logic import check
+    from pos_logic.render import render
+    files = sorted(Path("cases/arkansas").glob("ch2-*.pos"))[:7]
+    one, _ = check.check_files(files, depth=None)
+    for each, expected in ((render.written, [render.written(r) for r in one]),
+                           (partial(render.written, json=True, derivations=True),
+                            [render.written(r, json=True, derivations=True) for r in one])):
+        run = check.stream_files(files, depth=None, chunk=2, jobs=2, each=each)
+        assert list(run.results) == expected and not run.problems
+    assert any(w.failed for w in expected) and any(w.incomplete for w in expected) \
+        and "derivations" in expected[0].text

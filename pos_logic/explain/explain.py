@@ -234,7 +234,8 @@ class _Explainer:
             number = agreement.number if agreement.type is SymbolType.Number else 0
             derivations = [self.derivation(head, f, ()) for f in firings]
             derivations.sort(key=lambda d: (d.rule.annotations.get("id", ""), d.rule.index))
-            out.append(Finding(kind, number, self.titles.get(number, str(agreement)), key, label,
+            title = self.titles.get(number)
+            out.append(Finding(kind, number, str(agreement) if title is None else title, key, label,
                                detail, derivations, tuple(args)))
         order = {k: i for i, k in enumerate(FINDING_KINDS)}
         out.sort(key=lambda f: (order[f.kind], f.agreement, f.key))
@@ -257,7 +258,6 @@ class _Explainer:
     def premise(self, rule: Rule, i: int, binding, words: dict[str, str], visiting) -> Premise | None:
         """Body literal i of `rule` at the firing `binding` (`words`: its values' text)."""
         plan = rule.plan
-        original = rule.node.body[i]
         text = plan.body[i].shown(words)
         template = plan.atoms[i]
         if template is not None:
@@ -277,9 +277,10 @@ class _Explainer:
         operands = plan.operands[i]
         if operands is not None:
             values = [t.symbol(words) for t in operands]
-            _, _, sentence = compare_values(original, values, rule.labels, lambda: text)
+            _, _, sentence = compare_values(plan.comparisons[i], values, rule.labels, lambda: text)
             return Premise("compare", sentence, atom=text)
         parts: list[Premise] = []
+        original = rule.node.body[i]
         if original.ast_type is ASTType.Literal and original.atom.ast_type is ASTType.BodyAggregate:
             seen: set[Symbol] = set()
             for element in original.atom.elements:

@@ -16,11 +16,12 @@ has `agreement(E)` and `agreement_type(E, Kind)`; the header gives `as_of(d(Y,M,
 
 from __future__ import annotations
 
+import copyreg
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from clingo import Function, Number, String, Symbol
+from clingo import Function, Number, String, Symbol, parse_term
 
 from ..errors import Span
 from .model import Case, Entity
@@ -42,6 +43,19 @@ class Fact:
     @classmethod
     def of(cls, name: str, args: list[Symbol], span: Span) -> Fact:
         return cls(Function(name, args), span, name, tuple(args))
+
+    def __reduce__(self):
+        return Fact.of, (self.name, list(self.args), self.span)
+
+
+def _symbol_by_text(sym: Symbol):
+    """clingo's Symbol pickles as its address in this process's symbol table, which means
+    nothing in another process (a worker's facts read back by the parent crashed it); it
+    crosses as its text instead, parsed into the other process's table."""
+    return parse_term, (str(sym),)
+
+
+copyreg.pickle(Symbol, _symbol_by_text)
 
 
 def asp_constant(word: str) -> Symbol:

@@ -49,31 +49,45 @@ HOLDS = {
 }
 
 
+class Comparison:
+    """A comparison literal of a rule as its explanation reads it, taken from clingo's AST once
+    per rule: each operand's variable (whose label names it) and text, each comparison's
+    operator, and whether the literal is negated."""
+
+    def __init__(self, literal):
+        terms = [literal.atom.term] + [g.term for g in literal.atom.guards]
+        self.names = [t.name if t.ast_type is ASTType.Variable else None for t in terms]
+        self.texts = [one_line(str(t)) for t in terms]
+        self.operators = [g.comparison for g in literal.atom.guards]
+        self.negated = literal.sign != ast.Sign.NoSign
+
+
 def compare(original, lit, labels: dict[str, str]) -> tuple[bool | None, list[Symbol | None], str]:
     """The one reading of a comparison literal, for explanations, why-not and coverage: a
     rule's literal (`original`, whose variables name the operands) at a ground instance
     (`lit`). Returns whether it holds (None if an operand is not a value), the operands' values,
     and the sentence: "total $25,000.00 does not exceed disclosure threshold $25,000.00"."""
     values = [term_symbol(t) for t in [lit.atom.term] + [g.term for g in lit.atom.guards]]
-    return compare_values(original, values, labels, lambda: one_line(str(lit)))
+    return compare_values(Comparison(original), values, labels, lambda: one_line(str(lit)))
 
 
-def compare_values(original, values: list[Symbol | None], labels: dict[str, str],
+def compare_values(comparison: Comparison, values: list[Symbol | None], labels: dict[str, str],
                    unevaluated) -> tuple[bool | None, list[Symbol | None], str]:
     """compare, given the operands' values; `unevaluated()` words it when one is not a value."""
-    names = [original.atom.term] + [g.term for g in original.atom.guards]
     known = [v for v in values if v is not None]
     if len(known) != len(values):
         return None, values, unevaluated()
     holds, parts = True, []
-    for i, guard in enumerate(original.atom.guards):
+    names, texts = comparison.names, comparison.texts
+    for i, operator in enumerate(comparison.operators):
         left, right = known[i], known[i + 1]
-        ok = HOLDS[guard.comparison](left, right)
+        ok = HOLDS[operator](left, right)
         is_date = left.type is SymbolType.Function and left.name == "d"
-        verb = OPS[guard.comparison][2 if is_date else 1] if ok else NEGATED[guard.comparison][1 if is_date else 0]
-        parts.append(f"{describe(names[i], left, labels)} {verb} {describe(names[i + 1], right, labels)}")
+        verb = OPS[operator][2 if is_date else 1] if ok else NEGATED[operator][1 if is_date else 0]
+        parts.append(f"{_described(names[i], texts[i], left, labels)} {verb} "
+                     f"{_described(names[i + 1], texts[i + 1], right, labels)}")
         holds = holds and ok
-    if original.sign != ast.Sign.NoSign:
+    if comparison.negated:
         holds = not holds
     return holds, values, "; ".join(parts)
 
@@ -132,6 +146,7 @@ class RulePlan:
         self.body = [Template(one_line(str(lit))) for lit in node.body]
         self.atoms: list[Template | None] = []
         self.operands: list[list[Template] | None] = []
+        self.comparisons: list[Comparison | None] = []
         #: each literal's premise kind: atom, not, compare or aggregate (anything else)
         self.kinds: list[str] = []
         #: an atom's predicate and its arguments (a constant atom: its name, no arguments; not an atom: "")
@@ -148,6 +163,7 @@ class RulePlan:
             self.atoms.append(Template(one_line(str(atom.symbol))) if symbolic else None)
             self.operands.append([Template(str(t)) for t in [atom.term, *(g.term for g in atom.guards)]]
                                  if comparison else None)
+            self.comparisons.append(Comparison(lit) if comparison else None)
             self.kinds.append(("not" if lit.sign != ast.Sign.NoSign else "atom") if symbolic
                               else "compare" if comparison else "aggregate")
 
@@ -210,8 +226,12 @@ def unifies(pattern, sym: Symbol) -> bool:
 
 def describe(term, sym: Symbol | None, labels: dict[str, str]) -> str:
     """A comparison operand: its label (from the original variable) and its actual value."""
-    value = format_symbol(sym) if sym is not None else one_line(str(term))
-    name = labels.get(term.name) if term.ast_type is ASTType.Variable else None
+    return _described(term.name if term.ast_type is ASTType.Variable else None, one_line(str(term)), sym, labels)
+
+
+def _described(variable: str | None, text: str, sym: Symbol | None, labels: dict[str, str]) -> str:
+    value = format_symbol(sym) if sym is not None else text
+    name = labels.get(variable) if variable is not None else None
     return f"{name} {value}" if name else value
 
 
@@ -224,10 +244,19 @@ def atom_text(sym: Symbol) -> str:
 
 def fill(template: str, binding: dict[str, Symbol], unbound: str | None = None) -> str:
     """A `says` sentence with {Var} replaced by values; unbound ones by `unbound` if given."""
-    return re.sub(r"\{([A-Z_][A-Za-z0-9_]*)\}",
-                  lambda m: format_symbol(binding[m.group(1)]) if m.group(1) in binding
-                  else m.group(0) if unbound is None else unbound,
-                  template)
+    parts = _braced(template)
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        name = parts[i]
+        out += [format_symbol(binding[name]) if name in binding else "{" + name + "}" if unbound is None
+                else unbound, parts[i + 1]]
+    return "".join(out)
+
+
+@lru_cache(maxsize=1 << 12)
+def _braced(template: str) -> list[str]:
+    """A sentence split at its {Var} slots, once: text, name, text, …, text."""
+    return re.split(r"\{([A-Z_][A-Za-z0-9_]*)\}", template)
 
 
 def one_line(text: str) -> str:

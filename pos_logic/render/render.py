@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import orjson
 from clingo import Symbol, SymbolType
@@ -57,6 +58,21 @@ def text(results: list[CaseResult]) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+@dataclass(frozen=True)
+class Written:
+    """A checked case as `pos check` writes it (its checklist, or its part of the JSON
+    document) and what the run's exit code needs of it: what a worker process sends back."""
+
+    text: str
+    failed: bool
+    incomplete: bool
+
+
+def written(r: CaseResult, json: bool = False, derivations: bool = False) -> Written:
+    """The case's text (json: its part of the JSON document, json_case), for stream_files' `each`."""
+    return Written(json_case(r, derivations) if json else text([r]), r.failed, r.incomplete)
+
+
 def summary(r: CaseResult) -> str:
     counts = Counter(f.kind for f in r.findings)
     parts = [f"{n} {k.counted[n != 1]}" for k in FINDINGS if (n := counts[k.name])]
@@ -87,6 +103,18 @@ def json_parts(results: Iterable[CaseResult], *, policies: dict | None = None, s
     JSON, written and dropped in turn (full derivations run to megabytes a case). The pieces
     join to the bytes orjson (and json.dumps(indent=2, ensure_ascii=False)) writes for the
     whole document."""
+    return json_document((json_case(r, derivations) for r in results), policies=policies, settings=settings,
+                         errors=errors, derivations=derivations)
+
+
+def json_case(r: CaseResult, derivations: bool = False) -> str:
+    """One case's part of the JSON document, as json_document places it."""
+    return _dumps(case_json(r, derivations)).replace("\n", "\n    ")  # a string holds no newline
+
+
+def json_document(cases: Iterable[str], *, policies: dict | None = None, settings: dict | None = None,
+                  errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> Iterator[str]:
+    """json_parts, given each case's part already written (json_case)."""
     head = {"version": JSON_VERSION,
             "tool": {"name": "pos-logic", "version": tool_version()},
             "policies": policies or {},
@@ -96,8 +124,7 @@ def json_parts(results: Iterable[CaseResult], *, policies: dict | None = None, s
     text = _dumps(head)
     yield text[:-2] + ',\n  "cases": ['  # the head without its closing "\n}"
     first = True
-    for r in results:
-        case = _dumps(case_json(r, derivations)).replace("\n", "\n    ")  # a string holds no newline
+    for case in cases:
         yield ("\n    " if first else ",\n    ") + case
         first = False
     yield "]\n}\n" if first else "\n  ]\n}\n"
