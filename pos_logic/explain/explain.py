@@ -19,7 +19,7 @@ disclosure threshold $25,000.00").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -210,7 +210,7 @@ class _Explainer:
         self.titles = {e.id: e.title for e in run.case.entities()}
         self.means = policy.means
         self.internal = policy.internal
-        self.memo: dict[Symbol, Derivation] = self.trace.derivations
+        self.memo: MutableMapping[Symbol, Derivation] = self.trace.derivations
         self.run_fact_names = {f.name for f in run.facts} | set(policy.case_facts)
 
     def findings(self) -> list[Finding]:
@@ -274,10 +274,10 @@ class _Explainer:
                 if sym is None:
                     return Premise("fact", atom, atom=atom)
             return self.atom_premise(sym, visiting)
-        operands = plan.operands[i]
-        if operands is not None:
-            values = [t.symbol(words) for t in operands]
-            _, _, sentence = compare_values(plan.comparisons[i], values, rule.labels, lambda: text)
+        comparison = plan.comparisons[i]
+        if comparison is not None:
+            values = [t.symbol(words) for t in comparison.operands]
+            _, _, sentence = compare_values(comparison, values, rule.labels, lambda: text)
             return Premise("compare", sentence, atom=text)
         parts: list[Premise] = []
         original = rule.node.body[i]

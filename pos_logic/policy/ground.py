@@ -51,13 +51,14 @@ HOLDS = {
 
 class Comparison:
     """A comparison literal of a rule as its explanation reads it, taken from clingo's AST once
-    per rule: each operand's variable (whose label names it) and text, each comparison's
-    operator, and whether the literal is negated."""
+    per rule: each operand's variable (whose label names it), text and template (a firing's
+    values fill it), each comparison's operator, and whether the literal is negated."""
 
     def __init__(self, literal):
         terms = [literal.atom.term] + [g.term for g in literal.atom.guards]
         self.names = [t.name if t.ast_type is ASTType.Variable else None for t in terms]
         self.texts = [one_line(str(t)) for t in terms]
+        self.operands = [Template(str(t)) for t in terms]
         self.operators = [g.comparison for g in literal.atom.guards]
         self.negated = literal.sign != ast.Sign.NoSign
 
@@ -139,13 +140,12 @@ class Template:
 
 class RulePlan:
     """A rule's body as templates, made once per rule: each literal's text, its atom (for an
-    atom) or its operands (for a comparison)."""
+    atom) or its comparison (operands and operators)."""
 
     def __init__(self, node):
         self.head = Template(one_line(str(node.head)))
         self.body = [Template(one_line(str(lit))) for lit in node.body]
         self.atoms: list[Template | None] = []
-        self.operands: list[list[Template] | None] = []
         self.comparisons: list[Comparison | None] = []
         #: each literal's premise kind: atom, not, compare or aggregate (anything else)
         self.kinds: list[str] = []
@@ -161,8 +161,6 @@ class RulePlan:
             self.predicates.append(atom.symbol.name if function else str(atom.symbol) if symbolic else "")
             self.arguments.append([Template(one_line(str(a))) for a in atom.symbol.arguments] if function else [])
             self.atoms.append(Template(one_line(str(atom.symbol))) if symbolic else None)
-            self.operands.append([Template(str(t)) for t in [atom.term, *(g.term for g in atom.guards)]]
-                                 if comparison else None)
             self.comparisons.append(Comparison(lit) if comparison else None)
             self.kinds.append(("not" if lit.sign != ast.Sign.NoSign else "atom") if symbolic
                               else "compare" if comparison else "aggregate")
