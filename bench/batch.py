@@ -72,7 +72,7 @@ DEFAULT_METHODS = tuple(m for m in METHODS if m not in ON_REQUEST)
 #: policy per Control (~1.5 s CPU), which 10 cases share (bench/README.md, "xclingo")
 XCLINGO_CHUNK = 10
 LABELS = {
-    "cli-text": "pos check DIR (CLI, text, 1 process)",
+    "cli-text": "pos check DIR (CLI, text)",
     "cli-json": "pos check --format json DIR (CLI)",
     "check-d1": "check_files(depth=1) + text (library)",
     "check-d1-2p": "the same, chunks in 2 processes",
@@ -654,7 +654,10 @@ def _run_timed(method, paths, policy, size, stages, start) -> tuple[float, dict]
 
 #: Runs argv and reports its wall time, exit code and peak RSS. Linux carries a process's peak RSS
 #: over fork and exec, so a child of this (large) parent would report at least the parent's size:
-#: a fresh small interpreter forks the measured process instead.
+#: a fresh small interpreter forks the measured process instead. Every half second it also sums
+#: the resident memory of the process and all its descendants (pages they share counted once per
+#: sharer: an upper bound) and notes each descendant's CPU time, since the worker processes of
+#: `stream_files(jobs=2)` are not waited for by the measured process and its rusage misses them.
 _LAUNCHER = r"""
 import json, os, sys, time
 result, argv = sys.argv[1], sys.argv[2:]
@@ -665,15 +668,51 @@ if pid == 0:
         os.execv(argv[0], argv)
     finally:
         os._exit(127)
-_, status, usage = os.wait4(pid, 0)
+
+def descendants(root):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append((int(entry), fields))
+    found, todo = [], [root]
+    while todo:
+        for child, fields in children.get(todo.pop(), []):
+            found.append((child, fields))
+            todo.append(child)
+    return found
+
+def rss(p):
+    try:
+        with open(f"/proc/{p}/statm") as f:
+            return int(f.read().split()[1]) * page
+    except OSError:
+        return 0
+
+tree_kb, cpu_of, tick, page = 0, {}, os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE") // 1024
+while True:
+    done, status, usage = os.wait4(pid, os.WNOHANG)
+    if done:
+        break
+    others = descendants(pid)
+    for child, fields in others:
+        cpu_of[child] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    tree_kb = max(tree_kb, rss(pid) + sum(rss(child) for child, _ in others))
+    time.sleep(0.5)
 with open(result, "w") as f:
     json.dump({"seconds": time.perf_counter() - start, "code": os.waitstatus_to_exitcode(status),
-               "rss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}, f)
+               "rss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime,
+               "tree_kb": tree_kb, "tree_cpu": sum(cpu_of.values()), "descendants": len(cpu_of)}, f)
 """
 
 
-def _spawn(argv: list[str], stdout_path: Path, env: dict | None = None) -> tuple[float, int, float, float]:
-    """Run a process to completion: wall seconds, exit code, its own peak RSS in MB, CPU seconds."""
+def _spawn(argv: list[str], stdout_path: Path, env: dict | None = None) -> dict:
+    """Run a process to completion; the launcher's report: wall seconds, exit code, its own peak
+    RSS (kB) and CPU seconds, and its descendants' (tree_kb: the peak of its and their RSS summed)."""
     report = stdout_path.with_suffix(".rusage.json")
     with open(stdout_path, "wb") as out:
         proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *argv], stdout=out,
@@ -682,7 +721,7 @@ def _spawn(argv: list[str], stdout_path: Path, env: dict | None = None) -> tuple
     got = json.loads(report.read_text("utf-8"))
     if err.strip() and (got["code"] not in (0, 1) or "Traceback" in err):
         sys.stderr.write(err[-4000:])
-    return got["seconds"], got["code"], got["rss_kb"] / 1024, got["cpu"]
+    return got
 
 
 def _pos_command() -> list[str]:
@@ -696,21 +735,29 @@ def measure(method: str, folder: Path, listing: Path, work: Path, chunk: int | N
     out = work / f"{method}.out"
     if method.startswith("cli-"):
         argv = _pos_command() + ["check"] + (["--format", "json"] if method == "cli-json" else []) + [str(folder)]
-        seconds, code, rss, cpu = _spawn(argv, out, env)
-        if code not in (0, 1):
-            raise SystemExit(f"`{' '.join(argv)}` exited {code}")
+        got = _spawn(argv, out, env)
+        if got["code"] not in (0, 1, 3):
+            raise SystemExit(f"`{' '.join(argv)}` exited {got['code']}")
         rows = rows_of_json(json.loads(out.read_text("utf-8"))) if method == "cli-json" else None
-        return {"seconds": seconds, "cpu": cpu, "rss_mb": rss, "rows": rows, "stages": {}, "process": seconds}
+        return {"seconds": got["seconds"], "cpu": got["cpu"], "rss_mb": got["rss_kb"] / 1024, "rows": rows,
+                "stages": {}, "process": got["seconds"], "tree": _tree(got)}
     result = work / f"{method}.json"
     argv = [sys.executable, str(Path(__file__).resolve()), "--worker", method, "--list", str(listing),
             "--result", str(result), "--jurisdiction", jurisdiction] + (["--chunk", str(chunk)] if chunk else [])
-    process, code, rss, _ = _spawn(argv, out, env)
-    if code != 0:
-        raise SystemExit(f"worker {method} exited {code}")
+    got = _spawn(argv, out, env)
+    if got["code"] != 0:
+        raise SystemExit(f"worker {method} exited {got['code']}")
     doc = json.loads(result.read_text("utf-8"))
     rows = {k: [tuple(r) for r in v] for k, v in doc["rows"].items()} if doc["rows"] else None
-    return {"seconds": doc["seconds"], "cpu": doc["stages"].pop("_cpu"), "rss_mb": rss, "rows": rows,
-            "stages": doc["stages"], "process": process}
+    return {"seconds": doc["seconds"], "cpu": doc["stages"].pop("_cpu"), "rss_mb": got["rss_kb"] / 1024, "rows": rows,
+            "stages": doc["stages"], "process": got["seconds"], "tree": _tree(got)}
+
+
+def _tree(got: dict) -> dict | None:
+    """A run with worker processes: their count, CPU seconds and the tree's peak memory."""
+    if not got["descendants"]:
+        return None
+    return {"processes": got["descendants"], "cpu": got["tree_cpu"], "rss_mb": got["tree_kb"] / 1024}
 
 
 def worker(args) -> None:
@@ -859,6 +906,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{args.cases} cases, chunk {args.chunk or made['chunk']}, median of {max(1, args.repeat)}; "
               f"'seconds' is the whole batch inside the process (CLI rows: the whole process)\n")
         print(table(args.cases, measured))
+        for method, got in measured.items():
+            if got.get("tree"):
+                t = got["tree"]
+                print(f"{LABELS[method]}: with the {t['processes']} processes it started (fork server, workers): "
+                      f"CPU {got['cpu'] + t['cpu']:.2f} s, peak {t['rss_mb']:.0f} MB (their RSS summed, sampled every 0.5 s)")
         print(ratios(measured))
         return 1 if report_differences(args.cases, measured) else 0
     finally:
