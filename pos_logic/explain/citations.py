@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 #: a citation part: the document (may be empty: inherited), the chapter (may be empty), the section
 _PART = re.compile(r"(?P<doc>.*?)(?P<chap>ch\. \S+ )?(?P<rest>§.*)$", re.S)
@@ -32,6 +33,12 @@ def _absolute(cite: str) -> Iterable[tuple[str, str, str]]:
 
 def combine(cites: Iterable[str]) -> str:
     """The citations in order, each part once, the document and chapter written when they change."""
+    return _combined(tuple(cites))
+
+
+@lru_cache(maxsize=1 << 12)
+def _combined(cites: tuple[str, ...]) -> str:
+    """combine, once for each list of citations: a run's findings cite a few hundred provisions."""
     parts = dict.fromkeys(p for cite in cites for p in _absolute(cite))
     out: list[str] = []
     previous: tuple[str, str] = ("", "")
