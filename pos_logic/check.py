@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine.engine import DEFAULT_CHUNK, run_cases
-from .errors import Diagnostic, InputError, Span, closest
+from .errors import Diagnostic, InputError, PosError, Span, closest
 from .tester.expect import Miss, compare
 from .explain.citations import combine
 from .explain.explain import Finding, findings_of
@@ -263,7 +263,7 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
     root = given(policies, paths)
     settings = settings or {}
     files = expand(paths)
-    workers = _Workers(jobs) if jobs > 1 and len(files) > chunk else None
+    workers = _Workers.start(jobs) if jobs > 1 and len(files) > chunk else None
     spool = tempfile.TemporaryFile() if len(files) > KEEP_PARSED else None
     held: list[Case | bytes] = []
     count = 0
@@ -376,6 +376,10 @@ def _check_chunk(part: tuple[list[Case | bytes], list[list[Fact]]], depth: int |
     return results if each is None else [each(r) for r in results]
 
 
+class WorkerError(PosError):
+    """A worker process of a run died before it sent its cases back."""
+
+
 def available_cores() -> int:
     """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
     try:
@@ -401,6 +405,17 @@ class _Workers:
         self.pool = ProcessPool(max_workers=jobs, max_tasks=self.RECYCLE,
                                 context=multiprocessing.get_context("forkserver"))
 
+    @classmethod
+    def start(cls, jobs: int) -> _Workers | None:
+        """Workers that have answered once, or None where processes cannot be started (a sandbox
+        without /dev/shm or fork): the run then goes on in this process."""
+        try:
+            workers = cls(jobs)
+            workers.pool.schedule(os.getpid).result(timeout=60)
+        except Exception:
+            return None
+        return workers
+
     def map(self, work, parts: Iterable) -> Iterator:
         """work(part) for each part, in order, `jobs` + 1 parts in flight at most, so a long run
         is never read into memory whole. What comes back is pickled: text, or a result with
@@ -411,9 +426,22 @@ class _Workers:
         for part in parts:
             flight.append(self.pool.schedule(work, args=(part,)))
             if len(flight) > self.jobs:
-                yield flight.popleft().result()
+                yield self._result(flight.popleft())
         while flight:
-            yield flight.popleft().result()
+            yield self._result(flight.popleft())
+
+    @staticmethod
+    def _result(future):
+        """A part's result; a worker that died (killed, out of memory) stops the run with a
+        message, not a traceback."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from pebble import ProcessExpired
+        try:
+            return future.result()
+        except (ProcessExpired, BrokenProcessPool) as err:
+            raise WorkerError(f"a worker process stopped before it finished its cases ({err}); "
+                              "the machine may be out of memory: run again with --jobs 1") from None
 
     def close(self) -> None:
         self.pool.stop()

@@ -1,6 +1,9 @@
 """Grounding many cases in one program keeps them apart; results do not depend on batching."""
 
+import os
 from pathlib import Path
+
+import pytest
 
 from pos_logic.engine.engine import run_cases
 from pos_logic.explain.explain import findings_of
@@ -124,3 +127,28 @@ def test_a_batch_split_over_processes_writes_the_text_and_json_written_in_one():
         assert list(run.results) == expected and not run.problems
     assert any(w.failed for w in expected) and any(w.incomplete for w in expected) \
         and "derivations" in expected[0].text
+
+
+def _dies(result):
+    os._exit(9)  # a worker killed mid-run (the out-of-memory killer, a kill -9)
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_message():
+    from pos_logic import check
+    files = sorted(Path("cases/arkansas").glob("ch2-*.pos"))[:4]
+    with pytest.raises(check.WorkerError, match="--jobs 1"):
+        list(check.stream_files(files, depth=1, chunk=2, jobs=2, each=_dies).results)
+
+
+def test_a_run_goes_on_in_one_process_where_processes_cannot_start(monkeypatch):
+    from pos_logic import check
+    files = sorted(Path("cases/arkansas").glob("ch2-*.pos"))[:4]
+
+    def no_processes(self, jobs):
+        raise OSError("no /dev/shm here")
+
+    monkeypatch.setattr(check._Workers, "__init__", no_processes)
+    one, _ = check.check_files(files, depth=1)
+    run = check.stream_files(files, depth=1, chunk=2, jobs=2)
+    assert [(r.case.file, [f.reason for f in r.findings]) for r in run.results] == \
+        [(r.case.file, [f.reason for f in r.findings]) for r in one]
