@@ -241,6 +241,36 @@ def test_a_statement_keeps_the_span_of_its_name_and_of_its_whole_text():
     assert contract.block[0].name_span == Span(FILE, 3, 5, 3, 17)
 
 
+def test_a_statement_ends_where_its_block_its_last_list_or_its_last_call_closes():
+    case, contract = statements(SPANNED)
+    assert case.span == Span(FILE, 1, 1, 1, 12)
+    assert contract.span == Span(FILE, 2, 1, 6, 2)                 # the closing brace
+    assert contract.block[2].span == Span(FILE, 5, 5, 5, 27)       # the list's closing bracket
+    (st,) = statements("x f(1,\n  [ ]\n)\n")
+    (call,) = st.values()
+    assert (call.span, st.span) == (Span(FILE, 1, 3, 3, 2), Span(FILE, 1, 1, 3, 2))
+    assert call.value[1][1].span == Span(FILE, 2, 3, 2, 6)          # an empty list: its brackets
+
+
+def test_files_parsed_at_once_in_threads_keep_their_own_names_and_errors():
+    """One parser serves every thread; what it is building belongs to one file at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+    from pos_logic.errors import InputError
+
+    def parsed(n: int):
+        name = f"f{n}.pos"
+        text = SPANNED if n % 3 else "x $1,00\n" + "y [1, 2]\n" * 50
+        try:
+            return [str(st.span) for st in parse_text(text, name)]
+        except InputError as err:
+            return [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in err.diagnostics]
+
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(parsed, range(60)))
+    assert together == [parsed(n) for n in range(60)]
+    assert together[0] == ["f0.pos:1:3: $1,00 is not an amount: write dollars and cents like $48,000.00 or $48000"]
+
+
 def test_a_span_prints_as_file_line_column():
     _, contract = statements(SPANNED)
     assert str(contract.block[0].values()[0].span) == "p.pos:3:20"

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import stat
+import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..errors import Diagnostic, InputError, Span, with_sources
@@ -46,11 +48,15 @@ _TERMINAL_NAMES = {
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Lark:
-    # cache=True: Lark keeps the LALR tables in a temp file keyed by the grammar's hash, so
-    # a process does not build them again (a third of a single check's time otherwise)
-    return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr",
-                propagate_positions=True, maybe_placeholders=False, cache=True)
+def _parser() -> tuple[Lark, _Builder, threading.Lock]:
+    """The case parser, its builder and the lock one parse holds (the builder keeps the file's
+    state). The builder runs inside the LALR parser (Lark's inline transformer): no parse tree
+    is built and walked again, and no node tracks its position; a value's span is its tokens'.
+    cache=True: Lark keeps the tables in a temp file keyed by the grammar's hash, so a process
+    does not build them again (a third of a single check's time otherwise)."""
+    builder = _Builder()
+    return (Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", transformer=builder,
+                 maybe_placeholders=False, cache=True), builder, threading.Lock())
 
 
 def read_case_file(path: str | Path) -> str:
@@ -122,18 +128,18 @@ def parse_text(text: str, filename: str) -> tuple[Statement, ...]:
         return not isinstance(err, UnexpectedEOF) and not (
             isinstance(err, UnexpectedToken) and err.token.type == "$END")
 
-    try:
-        tree = _parser().parse(text, on_error=record)
-    except UnexpectedInput as err:
-        record(err)
-        tree = None
+    parser, builder, lock = _parser()
+    with lock:
+        builder.begin(filename)
+        try:
+            statements = parser.parse(text, on_error=record)
+        except UnexpectedInput as err:
+            record(err)
+        literal_errors = builder.errors
     if syntax_errors:
         raise InputError(with_sources(syntax_errors, text))
-    assert tree is not None  # a parse that raised recorded its error above
-    builder = _Builder(filename)
-    statements = builder.transform(tree)
-    if builder.errors:
-        raise InputError(with_sources(builder.errors, text))
+    if literal_errors:
+        raise InputError(with_sources(literal_errors, text))
     return statements
 
 
@@ -214,27 +220,18 @@ def span_of(filename: str, meta_or_token) -> Span:
                 meta_or_token.end_line, meta_or_token.end_column)
 
 
-@v_args(meta=True)
-class _Builder(Transformer):
-    """Parse tree → Statements and Values; literal mistakes are collected, not raised."""
+class _Builder:
+    """Statements and Values, built as the parser reduces each rule (its methods are named for
+    the grammar's rules and aliases); literal mistakes are collected, not raised."""
 
-    def __init__(self, filename: str):
-        super().__init__()
+    def begin(self, filename: str) -> None:
+        """Start a file: its name for spans, and no errors or amounts yet."""
         self.filename = filename
         self.errors: list[Diagnostic] = []
         self.amounts = 0
 
-    def transform(self, tree):
-        """v_args wraps each method anew on every lookup (functools.update_wrapper, a third of
-        the transform): bound once for the walk, the instance's own attributes are found first;
-        dropped after it, since a builder holding its own bound methods is a reference cycle."""
-        for rule in _RULES:
-            setattr(self, rule, getattr(self, rule))
-        try:
-            return super().transform(tree)
-        finally:
-            for rule in _RULES:
-                delattr(self, rule)
+    def _span(self, first: Token, last: Token | Span) -> Span:
+        return Span(self.filename, first.line, first.column, last.end_line, last.end_column)
 
     def _fail(self, token: Token, message: str) -> None:
         self.errors.append(Diagnostic.at(span_of(self.filename, token), message))
@@ -242,23 +239,22 @@ class _Builder(Transformer):
     def _value(self, kind: str, value, token: Token) -> Value:
         return Value(kind, value, span_of(self.filename, token), str(token))
 
-    def start(self, meta, statements):
+    def start(self, statements):
         return tuple(statements)
 
-    def statement(self, meta, children):
-        name, groups, block = children[0], (), None
+    def statement(self, children):
+        name, groups, block, end = children[0], (), None, children[0]
         for child in children[1:]:
-            if isinstance(child, list) and child and isinstance(child[0], tuple):
-                groups = tuple(child)
-            elif isinstance(child, tuple) and (not child or isinstance(child[0], Statement)):
-                block = child
-        return Statement(str(name), span_of(self.filename, name), groups, block,
-                         span_of(self.filename, meta))
+            if isinstance(child, _Block):
+                block, end = child.statements, child.end
+            else:
+                groups, end = tuple(child), child[-1][-1].span
+        return Statement(str(name), span_of(self.filename, name), groups, block, self._span(name, end))
 
-    def values(self, meta, groups):
-        return list(groups)
+    def values(self, groups):
+        return groups
 
-    def group(self, meta, values):
+    def group(self, values):
         values = list(values)
         for k in range(len(values) - 2):  # `DATE through DATE`: one error, and a period
             a, word, b = values[k:k + 3]
@@ -270,10 +266,10 @@ class _Builder(Transformer):
                 break
         return tuple(values)
 
-    def block(self, meta, statements):
-        return tuple(statements)
+    def block(self, children):
+        return _Block(tuple(children[:-1]), children[-1])
 
-    def money(self, meta, children):
+    def money(self, children):
         (tok,) = children
         text = str(tok)
         self.amounts += 1
@@ -292,7 +288,7 @@ class _Builder(Transformer):
             cents = 0
         return self._value("money", Money(sign * cents), tok)  # the schema says where a sign may go
 
-    def percent(self, meta, children):
+    def percent(self, children):
         (tok,) = children
         text = str(tok)[:-1]
         whole, _, frac = text.partition(".")
@@ -314,20 +310,20 @@ class _Builder(Transformer):
                        else f"{tok} is not a real date")
             return None
 
-    def date(self, meta, children):
+    def date(self, children):
         (tok,) = children
         return self._value("date", self._date(tok) or _NO_DATE, tok)
 
-    def period(self, meta, children):
+    def period(self, children):
         start, end = children[0], children[-1]
         first, last = self._date(start), self._date(end)
         if first is None or last is None:  # already reported; its order means nothing
             first = last = _NO_DATE
         elif last < first:
             self._fail(end, f"the period ends ({end}) before it starts ({start})")
-        return Value("period", (first, last), span_of(self.filename, meta), f"{start} to {end}")
+        return Value("period", (first, last), self._span(start, end), f"{start} to {end}")
 
-    def number(self, meta, children):
+    def number(self, children):
         (tok,) = children
         text = str(tok)
         if "." in text or text.startswith("-") or len(text.lstrip("0")) > 10 or int(text) > MAX_INT:
@@ -335,23 +331,25 @@ class _Builder(Transformer):
             return self._value("number", 0, tok)
         return self._value("number", int(text), tok)
 
-    def string(self, meta, children):
+    def string(self, children):
         (tok,) = children
         raw = str(tok)[1:-1]
         return self._value("string", re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), raw), tok)
 
-    def name(self, meta, children):
+    def name(self, children):
         (tok,) = children
         return self._value("name", str(tok), tok)
 
-    def list(self, meta, children):
-        items = tuple(c for c in children if isinstance(c, Value))
-        return Value("list", items, span_of(self.filename, meta), "[...]")
+    def list(self, children):
+        return Value("list", tuple(children[1:-1]), self._span(children[0], children[-1]), "[...]")
 
-    def call(self, meta, children):
-        name, args = children[0], tuple(c for c in children[1:] if isinstance(c, Value))
-        return Value("call", (str(name), args), span_of(self.filename, meta), str(name) + "(...)")
+    def call(self, children):
+        name, args = children[0], tuple(children[1:-1])
+        return Value("call", (str(name), args), self._span(name, children[-1]), str(name) + "(...)")
 
 
-#: the grammar's rules the builder turns into values (every method not starting with _)
-_RULES = tuple(name for name in vars(_Builder) if not name.startswith("_") and name != "transform")
+class _Block(NamedTuple):
+    """A block's statements and its closing brace, where the statement that opens it ends."""
+
+    statements: tuple[Statement, ...]
+    end: Token
