@@ -19,6 +19,7 @@ from __future__ import annotations
 import copyreg
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from clingo import Function, Number, String, Symbol, parse_term
@@ -58,12 +59,18 @@ def _symbol_by_text(sym: Symbol):
 copyreg.pickle(Symbol, _symbol_by_text)
 
 
+@lru_cache(maxsize=1 << 14)  # the schema's words and a run's names recur in every case
 def asp_constant(word: str) -> Symbol:
     """A user's word as an ASP constant: lower case, '-' and other marks as '_'."""
     text = re.sub(r"[^a-z0-9_]", "_", word.lower())
     if not text[:1].isalpha() or text == "not":  # `not` is ASP's keyword, not a constant
         text = "v_" + text
     return Function(text)
+
+
+#: Number and Function called for an entity's number or a predicate's name: a call into C each
+number = lru_cache(maxsize=1 << 12)(Number)
+constant = lru_cache(maxsize=1 << 12)(Function)
 
 
 def value_symbols(v: Value) -> list[Symbol]:
@@ -77,7 +84,7 @@ def value_symbols(v: Value) -> list[Symbol]:
     if v.kind == "period":
         return [date_to_symbol(v.period[0]), date_to_symbol(v.period[1])]
     if v.kind == "int":
-        return [Number(v.number)]
+        return [number(v.number)]
     if v.kind in ("string", "form"):
         return [String(v.word)]
     return [asp_constant(v.word)]  # enum, name, yesno
@@ -100,23 +107,23 @@ def from_case(case: Case, settings: dict[str, str] | None, policies: Path,
     if case.as_of is not None:
         facts.append(Fact.of("as_of", [date_to_symbol(case.as_of)], case.as_of_span or Span(case.file, 1, 1)))
     for agreement in case.agreements:
-        ident = Number(agreement.id)
+        ident = number(agreement.id)
         facts.append(Fact.of("agreement", [ident], agreement.span))
-        facts.append(Fact.of("agreement_type", [ident, Function(agreement.block)], agreement.span))
+        facts.append(Fact.of("agreement_type", [ident, constant(agreement.block)], agreement.span))
         _entity_facts(agreement, schema, facts, only)
     return facts
 
 
 def _entity_facts(entity: Entity, schema, facts: list[Fact], only: frozenset[str] | None) -> None:
     spec = schema.blocks[entity.block]
-    ident = Number(entity.id)
+    ident = number(entity.id)
     if entity.label is not None:
         facts.append(Fact.of("name", [ident, String(entity.label.word)], entity.label.span))
     for attr in entity.attributes:
         fact = spec.attributes[attr.name].fact
         if only is not None and fact not in only:
             continue
-        facts.append(Fact.of("given", [ident, Function(fact)], attr.span))
+        facts.append(Fact.of("given", [ident, constant(fact)], attr.span))
         for item in attr.items:
             args = [ident] + [s for v in item for s in value_symbols(v)]
             span = item[0].span if attr.span.line != item[0].span.line else attr.span
@@ -125,7 +132,7 @@ def _entity_facts(entity: Entity, schema, facts: list[Fact], only: frozenset[str
         link = spec.children[child.kind].fact
         if only is not None and link not in only:
             continue
-        facts.append(Fact.of(link, [ident, Number(child.id)], child.span))
+        facts.append(Fact.of(link, [ident, number(child.id)], child.span))
         _entity_facts(child, schema, facts, only)
 
 

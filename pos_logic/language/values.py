@@ -52,6 +52,12 @@ class Percent:
         return f"{whole}%" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0") + "%"
 
 
+#: a value's symbol is worked out once a process (clingo symbols are interned values, and
+#: building one is a call into C per part): amounts and dates recur across a run's cases
+_SYMBOLS = 1 << 14
+
+
+@lru_cache(maxsize=_SYMBOLS)
 def money_to_symbol(m: Money) -> Symbol:
     """Every limb carries the amount's sign (-$5.25 is usd(0,-5,-25)), so terms still order as amounts."""
     sign = -1 if m.cents < 0 else 1
@@ -60,10 +66,12 @@ def money_to_symbol(m: Money) -> Symbol:
     return Function("usd", [Number(sign * millions), Number(sign * dollars), Number(sign * cents)])
 
 
+@lru_cache(maxsize=_SYMBOLS)
 def date_to_symbol(d: dt.date) -> Symbol:
     return Function("d", [Number(d.year), Number(d.month), Number(d.day)])
 
 
+@lru_cache(maxsize=_SYMBOLS)
 def percent_to_symbol(p: Percent) -> Symbol:
     return Function("pct", [Number(p.basis_points)])
 
