@@ -28,7 +28,7 @@ from clingo.ast import ASTType
 
 from ..engine.engine import CaseRun, Firing
 from ..engine.trace import Trace
-from ..policy.ground import atom_text, compare_values, fill, substitute
+from ..policy.ground import atom_text, compare_values, fill, substitute, symbol_text
 from ..language.model import FINDING_KINDS
 from .citations import combine
 from ..policy.policy import Policy, Rule
@@ -70,8 +70,13 @@ class Derivation:
         # what working out a premise needs, kept rather than closed over: closures made every
         # case's explanation a reference cycle, left for the garbage collector to find
         self._source, self._head, self._binding, self._visiting = source, head, binding, visiting
-        self._words = {name: str(value) for name, value in binding.items()}  # what the templates read
         self._built: dict[int, Premise | None] = {}
+
+    @cached_property
+    def _words(self) -> dict[str, str]:
+        """The firing's values as the templates read them, written when first read: a
+        checklist reads none of a rule with no comparison or negative condition."""
+        return {name: symbol_text(value) for name, value in self._binding.items()}
 
     def _at(self, i: int) -> Premise | None:
         if i not in self._built:

@@ -233,6 +233,10 @@ def _described(variable: str | None, text: str, sym: Symbol | None, labels: dict
     return f"{name} {value}" if name else value
 
 
+#: a symbol's text, written once (a call into C and a copy of the text each time otherwise)
+symbol_text = lru_cache(maxsize=1 << 16)(Symbol.__str__)
+
+
 @lru_cache(maxsize=1 << 16)
 def atom_text(sym: Symbol) -> str:
     if not sym.arguments:
