@@ -123,8 +123,8 @@ def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None
     for sym in symbols:
         if sym.name.startswith(RECORD):
             rule = policy.rules[int(sym.name[len(RECORD):])]
-            case, *args, values = sym.arguments
-            runs[case.number].firings.append(Firing(rule.index, Function(rule.head, args), tuple(values.arguments)))
+            case, head, *values = sym.arguments
+            runs[case.number].firings.append(Firing(rule.index, head, tuple(values)))
         else:  # plain mode: findings only
             case, *args = sym.arguments
             runs[case.number].firings.append(Firing(-1, Function(sym.name, args), ()))

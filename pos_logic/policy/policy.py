@@ -40,8 +40,9 @@ from .resources import given
 from ..language.schema import load_schema
 
 CASE_VAR = "POS_Case"
-#: rule R records its ground instances as `_pos_rR(Case, HeadArgs…, Vars)`: one predicate per
-#: rule, so that re-deriving the head from the record is a projection clingo grounds at once
+#: rule R records its ground instances as `_pos_rR(Case, Head, Values…)`: one predicate per
+#: rule, so that re-deriving the head from the record is a projection clingo grounds at once;
+#: the head and the values are arguments of their own, so reading a record builds no symbol
 RECORD = "_pos_r"
 CASE_DOMAIN = "_pos_case"
 #: library predicates that read a dated parameter: (name, arity) → position of the parameter's name
@@ -292,7 +293,7 @@ def _solve_globals(statements: list[ast.AST], rules: list[Rule],
         for sym in sorted(model.symbols(atoms=True)):
             if sym.name.startswith(RECORD):
                 rule = rules[int(sym.name[len(RECORD):])]
-                head = str(clingo.Function(rule.head, sym.arguments[:-1]))
+                head = str(sym.arguments[rule.local])  # after the case, if the rule has one
                 derived_by[head] = min(derived_by.get(head, rule.index), rule.index)
             elif sym.name in read:
                 facts.append(f"{sym}.")
@@ -523,23 +524,24 @@ def record_name(rule: Rule) -> str:
 
 
 def record_arity(rule: Rule) -> int:
-    """The arity of rule's record: the case (if it has one), the head's arguments, the values."""
-    return rule.local + rule.arity + 1
+    """The arity of rule's record: the case (if it has one), the head, the values."""
+    return rule.local + 1 + len(rule.variables)
 
 
 def instrument(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | None = None) -> list[ast.AST]:
-    """`h(X) :- B.` → `_pos_rR(C, X, Vars) :- B.` and `h(C, X) :- _pos_rR(C, X, _).`
+    """`h(X) :- B.` → `_pos_rR(C, h(X), V1, …) :- B.` and `h(C, X) :- _pos_rR(C, h(X), _, …).`
     (`threaded`: the rule as _thread made it, if the caller has it already)"""
     if node.ast_type is not ASTType.Rule:
         return [node]
     threaded = threaded if threaded is not None else _thread(node, local)
     loc = node.location
     head_term = node.head.atom.symbol  # without the case argument
-    tup = ast.Function(loc, "", [ast.Variable(loc, v) for v in rule.variables], 0)
+    values = [ast.Variable(loc, v) for v in rule.variables]
     fresh = [ast.Variable(loc, f"POS_H{i}") for i in range(len(head_term.arguments))]
     case = [ast.Variable(loc, CASE_VAR)] if rule.local else []
-    fired_head = ast.Function(loc, record_name(rule), [*case, *head_term.arguments, tup], 0)
-    fired_body = ast.Function(loc, record_name(rule), [*case, *fresh, ast.Variable(loc, "_")], 0)
+    fired_head = ast.Function(loc, record_name(rule), [*case, head_term, *values], 0)
+    fired_body = ast.Function(loc, record_name(rule), [*case, head_term.update(arguments=fresh),
+                                                       *[ast.Variable(loc, "_")] * len(values)], 0)
     derived = head_term.update(arguments=[*case, *fresh])
     record = threaded.update(head=ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_head)))
     rederive = ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(derived)),
