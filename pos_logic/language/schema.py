@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import Diagnostic, InputError, Span, closest, with_sources
@@ -57,6 +57,11 @@ class FieldSpec:
     name: str
     type: str
     values: tuple[str, ...] = ()
+
+    @cached_property
+    def spelled(self) -> dict[str, str]:
+        """The enum's values by their lower-case spelling (a case may write them in any case)."""
+        return {x.lower(): x for x in self.values}
 
     def describe(self) -> str:
         if self.type == "enum":
@@ -104,6 +109,11 @@ class Schema:
     blocks: dict[str, BlockSpec]
     forms: dict[str, str]
     path: Path = field(compare=False, default=Path("."))
+
+    @cached_property
+    def forms_spelled(self) -> dict[str, str]:
+        """The forms by their lower-case spelling (a case may write them in any case)."""
+        return {x.lower(): x for x in self.forms}
 
 
 def jurisdictions(policies: Path | None = None) -> list[str]:
@@ -418,7 +428,8 @@ class _Checker:
         seen: dict[str, Statement] = {}
         hinted: set[str | None] = set()  # names a "did you mean" already offered
         for inner in st.block or ():
-            run_on = [v for g in inner.groups for v in g[1:] if v.kind == "name" and v.value in spec.names()]
+            run_on = [v for g in inner.groups for v in g[1:] if v.kind == "name"
+                      and (v.value in spec.attributes or v.value in spec.children)]
             if inner.name in spec.attributes and run_on and not spec.attributes[inner.name].many:
                 self.fail(run_on[0].span, f"'{inner.name}' takes one value; to write several attributes on "
                           f"one line separate them with ';' ({inner.name} …; {run_on[0].value} …)")
@@ -501,16 +512,14 @@ class _Checker:
                 return Value(want, v.value, v.span, v.text)
         elif want == "enum":
             if v.kind == "name":
-                exact = {x.lower(): x for x in f.values}
-                if v.word.lower() in exact:
-                    return Value(want, exact[v.word.lower()], v.span, v.text)
+                if (exact := f.spelled.get(v.word.lower())) is not None:
+                    return Value(want, exact, v.span, v.text)
                 self.fail(v.span, f"'{v.word}' is not a valid {f.name}", closest(v.word, f.values), f.values)
                 return None
         elif want == "form":
             if v.kind in ("name", "string"):
-                exact = {x.lower(): x for x in schema.forms}
-                if v.word.lower() in exact:
-                    return Value(want, exact[v.word.lower()], v.span, v.text)
+                if (exact := schema.forms_spelled.get(v.word.lower())) is not None:
+                    return Value(want, exact, v.span, v.text)
                 self.fail(v.span, f"'{v.word}' is not a document known in {schema.jurisdiction}",
                           closest(v.word, schema.forms))
                 return None
