@@ -11,6 +11,7 @@ kept, so a sub-derivation two findings share is built once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from weakref import WeakValueDictionary
 
 from clingo import Symbol
@@ -24,9 +25,6 @@ from ..policy.policy import Policy, Rule
 class Trace:
     def __init__(self, run: CaseRun, policy: Policy):
         self.run, self.policy = run, policy
-        self.facts: dict[Symbol, Fact] = {}
-        for fact in run.facts:
-            self.facts.setdefault(fact.symbol, fact)
         #: ground rule instances by the atom they derive (without the case argument)
         self.derived: dict[Symbol, list[Firing]] = {}
         for firing in run.firings:
@@ -37,6 +35,14 @@ class Trace:
         #: a derivation asks its explainer for its premises, and a strong map back to it would
         #: make every case's explanation a cycle that only the garbage collector frees
         self.derivations: WeakValueDictionary = WeakValueDictionary()
+
+    @cached_property
+    def facts(self) -> dict[Symbol, Fact]:
+        """The case's facts by atom, indexed when first asked for (a checklist asks for few)."""
+        out: dict[Symbol, Fact] = {}
+        for fact in self.run.facts:
+            out.setdefault(fact.symbol, fact)
+        return out
 
     def global_rule(self, sym: Symbol) -> Rule | None:
         """The rule that derived a case-independent atom (a parameter, a holiday), if it is one."""

@@ -211,7 +211,7 @@ class _Explainer:
     def __init__(self, run: CaseRun, policy: Policy, depth: int | None):
         self.run, self.policy, self.depth = run, policy, depth
         self.trace = Trace(run, policy)
-        self.facts, self.derived = self.trace.facts, self.trace.derived
+        self.derived = self.trace.derived
         self.titles = {e.id: e.title for e in run.case.entities()}
         self.means = policy.means
         self.internal = policy.internal
@@ -309,8 +309,7 @@ class _Explainer:
 
     def atom_premise(self, sym: Symbol, visiting) -> Premise:
         """A positive condition: a case fact, a derived atom (with its derivation), or a policy fact."""
-        if sym in self.facts:
-            fact = self.facts[sym]
+        if (fact := self.trace.facts.get(sym)) is not None:
             return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
                            source=f"{fact.span.file}:{fact.span.line}",
                            source_text=self.run.case.source_line(fact.span.line))
