@@ -19,6 +19,7 @@ does three things to the plain ASP the policy staff wrote:
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -106,6 +107,8 @@ class Rule:
     def labels(self) -> dict[str, str]:
         """What each variable stands for, from the first positive atom that binds it:
         `total(A, T)` makes T "total"; `in_force(A, disclosure_threshold, P)` makes P that parameter."""
+        if self._stored is not None:
+            return self._stored[1]
         labels: dict[str, str] = {}
         for lit in self.node.body:
             if lit.ast_type is not ASTType.Literal or lit.sign != ast.Sign.NoSign \
@@ -126,10 +129,26 @@ class Rule:
     @cached_property
     def plan(self) -> RulePlan:
         """The rule's text as templates its firings' values fill (explanations)."""
-        return RulePlan(self.node)
+        return self._stored[0] if self._stored is not None else RulePlan(self.node)
+
+    @cached_property
+    def _explained(self) -> bytes:
+        """The plan and labels, pickled once: what a stored policy keeps in the AST's place."""
+        return pickle.dumps((self.plan, self.labels), pickle.HIGHEST_PROTOCOL)
+
+    @cached_property
+    def _stored(self) -> tuple[RulePlan, dict[str, str]] | None:
+        """The plan and labels a stored policy kept, read back when the rule is first explained:
+        ~20 µs, against ~0.3 ms to parse the rule and build them again (a process that explains
+        a batch explains hundreds of rules; one that checks a file, a few dozen)."""
+        data = self.__dict__.get("_explained")
+        return pickle.loads(data) if data is not None else None
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("node", "labels", "plan")}
+        """clingo's AST cannot be stored: the rule's plan and labels are, pickled."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("node", "labels", "plan", "_stored")}
+        state["_explained"] = self._explained
+        return state
 
 
 def _with_node(rule: Rule, node: ast.AST) -> Rule:
