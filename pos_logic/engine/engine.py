@@ -121,8 +121,9 @@ def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None
     shows = "" if explain else " ".join(f"#show {k}/{n}." for k, n in _finding_signatures())
     symbols = answer(runs, policy, policy.text(view, present(runs)), shows)
     for sym in symbols:
-        if sym.name.startswith(RECORD):
-            rule = policy.rules[int(sym.name[len(RECORD):])]
+        name = sym.name  # a call into C each time it is read
+        if name.startswith(RECORD):
+            rule = policy.rules[int(name[len(RECORD):])]
             case, head, *values = sym.arguments
             runs[case.number].firings.append(Firing(rule.index, head, tuple(values)))
         else:  # plain mode: findings only

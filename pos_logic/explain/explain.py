@@ -249,8 +249,8 @@ class _Explainer:
     # -- derivations ---------------------------------------------------------------------------
     def derivation(self, head: Symbol, firing: Firing, visiting: tuple[Symbol, ...]) -> Derivation:
         first = firing is self.derived.get(head, [None])[0]
-        if first and self.depth is None and head in self.memo:
-            return self.memo[head]
+        if first and self.depth is None and (known := self.memo.get(head)) is not None:
+            return known
         rule = self.policy.rule(firing.rule)
         binding = dict(zip(rule.variables, firing.values))
         says = fill(rule.annotations.get("says", ""), binding)
@@ -313,14 +313,15 @@ class _Explainer:
             return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
                            source=f"{fact.span.file}:{fact.span.line}",
                            source_text=self.run.case.source_line(fact.span.line))
-        if sym in self.derived and sym.name in self.internal:
-            return Premise("derived", f"{self.internal[sym.name]}: {atom_text(sym)}", atom=atom_text(sym))
-        if sym in self.derived:
-            means = self.means.get(sym.name, ("", ""))[0]
+        firings = self.derived.get(sym)  # one lookup: a symbol's hash and equality are calls into C
+        if firings is not None:
+            name = sym.name
+            if name in self.internal:
+                return Premise("derived", f"{self.internal[name]}: {atom_text(sym)}", atom=atom_text(sym))
+            means = self.means.get(name, ("", ""))[0]
             text = f"{means}: {atom_text(sym)}" if means else atom_text(sym)
             deep = self.depth is None or len(visiting) < self.depth
-            sub = self.derivation(sym, self.derived[sym][0], visiting) \
-                if deep and sym not in visiting else None
+            sub = self.derivation(sym, firings[0], visiting) if deep and sym not in visiting else None
             return Premise("derived", text, atom=atom_text(sym), derivation=sub)
         if (rule := self.trace.global_rule(sym)) is not None:
             a = rule.annotations
