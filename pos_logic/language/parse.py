@@ -12,7 +12,7 @@ import stat
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -132,7 +132,7 @@ def parse_text(text: str, filename: str) -> tuple[Statement, ...]:
     with lock:
         builder.begin(filename)
         try:
-            statements = parser.parse(text, on_error=record)
+            statements = cast("tuple[Statement, ...]", parser.parse(text, on_error=record))  # what _Builder.start makes
         except UnexpectedInput as err:
             record(err)
         literal_errors = builder.errors
@@ -230,7 +230,8 @@ class _Builder:
         self.errors: list[Diagnostic] = []
         self.amounts = 0
 
-    def _span(self, first: Token, last: Token | Span) -> Span:
+    def _span(self, first, last) -> Span:
+        """From the start of `first` (a token) to the end of `last` (a token or a Span)."""
         return Span(self.filename, first.line, first.column, last.end_line, last.end_column)
 
     def _fail(self, token: Token, message: str) -> None:
