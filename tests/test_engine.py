@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from pos_logic.engine.engine import run_cases
+from pos_logic.engine.engine import CaseRun, answer, run_cases
 from pos_logic.explain.explain import findings_of
+from pos_logic.language.facts import from_case
 from pos_logic.language.model import FINDING_KINDS
 from pos_logic.policy.policy import load_policy
 from tests.conftest import make_case
@@ -24,6 +25,17 @@ def test_one_case_never_sees_another_cases_facts(testland):
     runs = run_cases([big, exempt], policy)
     assert ("document", ("F-1", "legal_attachment")) in _summary(runs[0], policy)
     assert ("document", ("F-1", "legal_attachment")) not in _summary(runs[1], policy)
+
+
+def test_a_program_without_a_show_shows_only_what_is_asked_for(testland):
+    """A chunk whose facts reach no finding rule grounds a program with no #show of its own;
+    clingo then shows every atom, and reading a case-independent atom as a rule's record
+    crashed the check (a fuzzed Connecticut report with neither a year nor an as_of date)."""
+    policy = load_policy("testland")
+    case = make_case("term 2024-01-01 to 2024-12-31\ncompensation $30,000.00")
+    runs = [CaseRun(case, from_case(case, None, policy.root))]
+    assert list(answer(runs, policy, "p(1). q(X) :- p(X).")) == []
+    assert [str(s) for s in answer(runs, policy, "p(1). q(X) :- p(X).", "#show q/1.")] == ["q(1)"]
 
 
 def test_batched_results_equal_one_by_one_results(testland):

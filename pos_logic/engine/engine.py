@@ -81,7 +81,9 @@ def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str = "", e
     try:
         ctl.add("base", [], policy.facts)
         ctl.add("base", [], program)
-        ctl.add("base", [], shows)
+        # nothing is shown but what is asked for: a program without a #show (a case that
+        # reaches no finding rule) would otherwise show every atom
+        ctl.add("base", [], "#show. " + shows)
         if extra:
             with ast.ProgramBuilder(ctl) as builder:
                 for node in extra:
