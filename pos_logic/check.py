@@ -224,8 +224,8 @@ def cite_requirements(findings: list[Finding]) -> list[Finding]:
         source = f.derivations[0].rule.annotations.get("cite_from")
         if not source:
             continue
-        required = [r.rule.annotations for d in f.derivations for p in d.premises_of(source)
-                    if p.atom in by_atom for r in by_atom[p.atom].derivations]
+        required = [r.rule.annotations for d in f.derivations for atom in d.atoms_of(source)
+                    if atom in by_atom for r in by_atom[atom].derivations]
         f.cited = combine(a["cite"] for a in required if a.get("cite")) or None
         f.cited_ids = tuple(dict.fromkeys(a["id"] for a in required if a.get("id")))
     return findings

@@ -100,9 +100,14 @@ class Derivation:
         """The comparisons and negative conditions alone, without working out the rest."""
         return self._where(lambda kind, predicate: kind in ("compare", "not"))
 
-    def premises_of(self, predicate: str) -> list[Premise]:
-        """The positive premises on `predicate` alone."""
-        return self._where(lambda kind, on: kind == "atom" and on == predicate)
+    def atoms_of(self, predicate: str) -> list[str]:
+        """The atoms the positive premises on `predicate` stand for, as text, without working
+        the premises out (what a `cite_from` rule reads of its premise, for every case)."""
+        plan = self.rule.plan
+        found = (self._source.atom_at(self.rule, i, self._binding, self._words)
+                 for i, (kind, on) in enumerate(zip(plan.kinds, plan.predicates))
+                 if kind == "atom" and on == predicate)
+        return [atom_text(sym) for sym in found if sym is not None]
 
     @cached_property
     def ground_rule(self) -> str:
@@ -273,11 +278,9 @@ class _Explainer:
                 phrase = means_not or (f"not ({means})" if means else
                                        self.absent(pred, [t.symbol(words) for t in plan.arguments[i]], atom))
                 return Premise("not", phrase, atom=f"not {atom}")
-            sym = template.symbol(words)
+            sym = self.atom_at(rule, i, binding, words)
             if sym is None:
-                sym = next(self.matches(rule, i, binding, words), None)
-                if sym is None:
-                    return Premise("fact", atom, atom=atom)
+                return Premise("fact", atom, atom=atom)
             return self.atom_premise(sym, visiting)
         comparison = plan.comparisons[i]
         if comparison is not None:
@@ -297,6 +300,15 @@ class _Explainer:
                                 seen.add(sym)
                                 parts.append(self.atom_premise(sym, visiting))
         return Premise("aggregate", text, parts=parts)
+
+    def atom_at(self, rule: Rule, i: int, binding, words: dict[str, str]) -> Symbol | None:
+        """The atom positive body literal i of `rule` stands for at the firing: the one it
+        names, or (a literal with `_`) the first it matches; None if none does."""
+        template = rule.plan.atoms[i]
+        if template is None:  # not an atom
+            return None
+        sym = template.symbol(words)
+        return sym if sym is not None else next(self.matches(rule, i, binding, words), None)
 
     def matches(self, rule: Rule, i: int, binding, words: dict[str, str]) -> Iterator[Symbol]:
         """The atoms body literal i of `rule` stands for at `binding`: by value where each
