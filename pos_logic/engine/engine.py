@@ -130,7 +130,7 @@ def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None
             runs[case.number].firings.append(Firing(rule.index, head, tuple(values)))
         else:  # plain mode: findings only
             case, *args = sym.arguments
-            runs[case.number].firings.append(Firing(-1, Function(sym.name, args), ()))
+            runs[case.number].firings.append(Firing(-1, Function(name, args), ()))
     for run in runs:
         run.firings.sort(key=lambda f: (f.rule, f.head))
 
