@@ -10,6 +10,7 @@ kept, so a sub-derivation two findings share is built once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from functools import cached_property
 from weakref import WeakValueDictionary
@@ -31,18 +32,33 @@ class Trace:
             self.derived.setdefault(firing.head, []).append(firing)
         self._by_name: dict[str, list[Symbol]] | None = None
         self._by_key: dict[str, dict[tuple, list[Symbol]]] = {}
+        self._fact_index: dict[str, dict[Symbol, Fact]] = {}
         #: derivations built so far, by atom: the shared graph explanations are read from. Weak:
         #: a derivation asks its explainer for its premises, and a strong map back to it would
         #: make every case's explanation a cycle that only the garbage collector frees
         self.derivations: WeakValueDictionary = WeakValueDictionary()
 
     @cached_property
-    def facts(self) -> dict[Symbol, Fact]:
-        """The case's facts by atom, indexed when first asked for (a checklist asks for few)."""
-        out: dict[Symbol, Fact] = {}
+    def _facts_named(self) -> dict[str, list[Fact]]:
+        """The case's facts by predicate name (no call into C: a fact knows its name)."""
+        out: dict[str, list[Fact]] = {}
         for fact in self.run.facts:
-            out.setdefault(fact.symbol, fact)
+            out.setdefault(fact.name, []).append(fact)
         return out
+
+    def _facts_of(self, name: str) -> dict[Symbol, Fact]:
+        """One predicate's facts by atom, indexed when first asked for: a fact's atom is built
+        only then, and a checklist asks about a few of a case's predicates."""
+        found = self._fact_index.get(name)
+        if found is None:
+            found = self._fact_index[name] = {}
+            for fact in self._facts_named.get(name, ()):
+                found.setdefault(fact.symbol, fact)
+        return found
+
+    def fact(self, sym: Symbol, name: str | None = None) -> Fact | None:
+        """The case fact that is atom `sym` (whose name the caller may have read already), if any."""
+        return self._facts_of(sym.name if name is None else name).get(sym)
 
     def global_rule(self, sym: Symbol) -> Rule | None:
         """The rule that derived a case-independent atom (a parameter, a holiday), if it is one."""
@@ -51,7 +67,7 @@ class Trace:
 
     def holds(self, sym: Symbol) -> bool:
         """Is the ground atom true in this case's answer?"""
-        return sym in self.derived or sym in self.facts or str(sym) in self.policy.global_rules
+        return sym in self.derived or self.fact(sym) is not None or str(sym) in self.policy.global_rules
 
     def matches(self, pattern) -> Iterator[Symbol]:
         """The derived atoms and facts an atom with unbound variables (`p(A, _)`) stands for.
@@ -79,12 +95,11 @@ class Trace:
             self._by_name = {}
             for head, firings in self.derived.items():  # the rule names the head: no call into C
                 self._by_name.setdefault(self.policy.rules[firings[0].rule].head, []).append(head)
-            for sym, fact in self.facts.items():
-                self._by_name.setdefault(fact.name, []).append(sym)
         keyed = self._by_key.get(name)
         if keyed is None:
             keyed = self._by_key[name] = {}
-            for sym in self._by_name.get(name, []):
+            facts = self._facts_of(name) if name is not None else {}
+            for sym in itertools.chain(self._by_name.get(name, ()), facts):
                 args = sym.arguments
                 keyed.setdefault((len(args), None), []).append(sym)
                 if args:

@@ -321,13 +321,13 @@ class _Explainer:
 
     def atom_premise(self, sym: Symbol, visiting) -> Premise:
         """A positive condition: a case fact, a derived atom (with its derivation), or a policy fact."""
-        if (fact := self.trace.facts.get(sym)) is not None:
+        name = sym.name  # a call into C each time it is read
+        if (fact := self.trace.fact(sym, name)) is not None:
             return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
                            source=f"{fact.span.file}:{fact.span.line}",
                            source_text=self.run.case.source_line(fact.span.line))
         firings = self.derived.get(sym)  # one lookup: a symbol's hash and equality are calls into C
         if firings is not None:
-            name = sym.name
             if name in self.internal:
                 return Premise("derived", f"{self.internal[name]}: {atom_text(sym)}", atom=atom_text(sym))
             means = self.means.get(name, ("", ""))[0]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copyreg
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from clingo import Function, Number, String, Symbol, parse_term
@@ -36,14 +36,20 @@ class Fact:
     """One case fact, the span of the case text that supplied it, and its name and arguments
     as Python values: reading them back from the clingo symbol is a call into C each."""
 
-    symbol: Symbol
     span: Span
     name: str
     args: tuple[Symbol, ...]
 
     @classmethod
     def of(cls, name: str, args: list[Symbol], span: Span) -> Fact:
-        return cls(Function(name, args), span, name, tuple(args))
+        return cls(span, name, tuple(args))
+
+    @cached_property
+    def symbol(self) -> Symbol:
+        """The fact as one clingo atom, built when first asked for: the engine adds the case's
+        number to the arguments and never reads it, and a checklist looks up few of a case's
+        facts (making it for every fact was ~6% of checking a case of many agreements)."""
+        return Function(self.name, list(self.args))
 
     def __reduce__(self):
         return Fact.of, (self.name, list(self.args), self.span)
