@@ -164,3 +164,27 @@ def test_a_run_goes_on_in_one_process_where_processes_cannot_start(monkeypatch):
     run = check.stream_files(files, depth=1, chunk=2, jobs=2)
     assert [(r.case.file, [f.reason for f in r.findings]) for r in run.results] == \
         [(r.case.file, [f.reason for f in r.findings]) for r in one]
+
+
+def test_a_trace_finds_a_fact_by_its_atom_and_builds_only_the_atoms_asked_about(testland):
+    """A fact's clingo atom is made when an explanation looks it up, one predicate at a time
+    (the engine never reads it); a fact of another predicate is never built, and a fact that
+    crossed between processes is found as before."""
+    import pickle
+
+    from clingo import Function, Number
+
+    from pos_logic.engine.trace import Trace
+    policy = load_policy("testland")
+    case = make_case("term 2024-01-01 to 2024-12-31\ncompensation $30,000.00")
+    [run] = run_cases([case], policy)
+    run.facts = pickle.loads(pickle.dumps(run.facts))
+    trace = Trace(run, policy)
+    [agreement] = [f for f in run.facts if f.name == "agreement"]
+    assert trace.fact(Function("agreement", [Number(1)])) is agreement
+    assert trace.fact(Function("agreement", [Number(2)])) is None
+    assert trace.holds(Function("agreement", [Number(1)]))
+    assert "symbol" in vars(agreement)
+    assert all("symbol" not in vars(f) for f in run.facts if f.name != "agreement")
+    [compensation] = [f for f in run.facts if f.name == "compensation"]
+    assert list(trace.matching("compensation", [Number(1), None])) == [compensation.symbol]
