@@ -2,6 +2,7 @@
 
     python bench/batch.py --cases 10000          # generate, time every method, compare findings
     python bench/batch.py --cases 10000 --light  # one-agreement cases: the bundled example, amounts varied
+    python bench/batch.py --targets              # issue 9's figures in one run, each target met or not
 
 It writes N valid, varied case files (amounts on and around every threshold the policy names,
 up to $1,000,000,000.00; several contractor entities; interests; on_file lists), then times the
@@ -839,7 +840,8 @@ def snapshot(dest: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=1000, help="how many cases (default 1000)")
+    parser.add_argument("--cases", type=int, default=None,
+                        help="how many cases (default 1000; with --targets, the heavy batch: 10000)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--jurisdiction", default=JURISDICTION, help=f"whose schema and policy (default {JURISDICTION})")
     parser.add_argument("--chunk", type=int, default=None,
@@ -854,75 +856,182 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-single", action="store_true", help="leave out the single-file pos check timing")
     parser.add_argument("--light", action="store_true",
                         help="one-agreement cases: the bundled example with amounts varied (default: heavy cases)")
+    parser.add_argument("--targets", action="store_true",
+                        help="every figure of issue 9 in one run (four batches, --methods ignored), then "
+                             "each target with its figure and whether it is met")
+    parser.add_argument("--light-cases", type=int, default=2000,
+                        help="with --targets: the one-agreement batch (default 2000)")
+    parser.add_argument("--rss-cases", type=int, default=100_000,
+                        help="with --targets: the one-agreement batch `pos check DIR` runs for memory (default 100000)")
+    parser.add_argument("--xclingo-cases", type=int, default=40,
+                        help="with --targets: the heavy batch xclingo 2 runs on (default 40; needs the bench extra)")
     parser.add_argument("--list", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
+        args.cases = args.cases or 1000
         worker(args)
         return 0
+    args.cases = args.cases or (10_000 if args.targets else 1000)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         parser.error(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}")
-    if "xclingo" in methods and importlib.util.find_spec("xclingo") is None:
+    if "xclingo" in methods and not args.targets and importlib.util.find_spec("xclingo") is None:
         parser.error("the xclingo method needs xclingo 2: pip install -e '.[bench]'")
 
     base = (args.out or Path(tempfile.mkdtemp(prefix="pos-bench-"))).resolve()
-    folder, work, frozen = base / "cases", base / "results", base / "code"
-    for old in (folder, work, frozen):
-        shutil.rmtree(old, ignore_errors=True)
-    work.mkdir(parents=True)
+    frozen = base / "code"
+    shutil.rmtree(frozen, ignore_errors=True)
     try:
         env = snapshot(frozen)
-        me = [sys.executable, str(Path(__file__).resolve())]
-        common = ["--jurisdiction", args.jurisdiction] + (["--chunk", str(args.chunk)] if args.chunk else [])
-        listing = work / "paths.txt"
-        subprocess.run(me + ["--worker", "generate", "--cases", str(args.cases), "--seed", str(args.seed),
-                             "--out", str(folder), "--list", str(listing), "--result", str(work / "generate.json")]
-                       + common + (["--light"] if args.light else []), env=env, check=True)
-        made = json.loads((work / "generate.json").read_text("utf-8"))
-        print(f"generated {args.cases} cases in {folder} ({made['seconds']:.2f} s, seed {args.seed})")
-        print("  " + ", ".join(f"{k} {v}" for k, v in sorted(made["stats"].items())))
-
+        if args.targets:
+            return targets(args, base, env)
         if not args.no_single:
-            print(single_check(env), flush=True)
-        measured: dict[str, dict] = {}
-        for method in methods:
-            runs = [measure(method, folder, listing, work, args.chunk, args.jurisdiction, env)
-                    for _ in range(max(1, args.repeat))]
-            best = runs[0]
-            for key in ("seconds", "process", "cpu"):
-                best[key] = statistics.median(r[key] for r in runs)
-            best["rss_mb"] = max(r["rss_mb"] for r in runs)
-            measured[method] = best
-            print(f"  {method:<10} {best['seconds']:8.2f} s", flush=True)
-        if args.profile:
-            prof = work / f"{args.profile}.prof"
-            subprocess.run(me + ["--worker", args.profile, "--list", str(listing), "--result",
-                                 str(work / "profile.json"), "--profile", str(prof)] + common,
-                           env=env, check=True)
-            print(f"profile written to {prof}")
-
-        print(f"\n{args.cases} cases, chunk {args.chunk or made['chunk']}, median of {max(1, args.repeat)}; "
-              f"'seconds' is the whole batch inside the process (CLI rows: the whole process)\n")
-        print(table(args.cases, measured))
-        for method, got in measured.items():
-            if got.get("tree"):
-                t = got["tree"]
-                print(f"{LABELS[method]}: with the {t['processes']} processes it started (fork server, workers): "
-                      f"CPU {got['cpu'] + t['cpu']:.2f} s, peak {t['rss_mb']:.0f} MB (their RSS summed, sampled every 0.5 s)")
-        print(ratios(measured))
-        return 1 if report_differences(args.cases, measured) else 0
+            print(single_line(single_check(env)), flush=True)
+        return 1 if batch(args, base, env, args.cases, args.light, methods)[1] else 0
     finally:
         if args.out is None:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def batch(args, base: Path, env: dict, count: int, light: bool, methods: list[str],
+          name: str = "") -> tuple[dict[str, dict], bool]:
+    """Generate `count` cases under base/name and time each method on them in a fresh process;
+    print the table, the ratios and the comparison of findings. The figures of each method, and
+    whether any method's findings differ from the checker's."""
+    folder, work = base / name / "cases", base / name / "results"
+    for old in (folder, work):
+        shutil.rmtree(old, ignore_errors=True)
+    work.mkdir(parents=True)
+    me = [sys.executable, str(Path(__file__).resolve())]
+    common = ["--jurisdiction", args.jurisdiction] + (["--chunk", str(args.chunk)] if args.chunk else [])
+    listing = work / "paths.txt"
+    subprocess.run(me + ["--worker", "generate", "--cases", str(count), "--seed", str(args.seed),
+                         "--out", str(folder), "--list", str(listing), "--result", str(work / "generate.json")]
+                   + common + (["--light"] if light else []), env=env, check=True)
+    made = json.loads((work / "generate.json").read_text("utf-8"))
+    print(f"generated {count} {'one-agreement' if light else 'heavy'} cases in {folder} "
+          f"({made['seconds']:.2f} s, seed {args.seed})")
+    print("  " + ", ".join(f"{k} {v}" for k, v in sorted(made["stats"].items())))
+    measured: dict[str, dict] = {}
+    for method in methods:
+        runs = [measure(method, folder, listing, work, args.chunk, args.jurisdiction, env)
+                for _ in range(max(1, args.repeat))]
+        best = runs[0]
+        for key in ("seconds", "process", "cpu"):
+            best[key] = statistics.median(r[key] for r in runs)
+        best["rss_mb"] = max(r["rss_mb"] for r in runs)
+        measured[method] = best
+        print(f"  {method:<10} {best['seconds']:8.2f} s", flush=True)
+    if args.profile:
+        prof = work / f"{args.profile}.prof"
+        subprocess.run(me + ["--worker", args.profile, "--list", str(listing), "--result",
+                             str(work / "profile.json"), "--profile", str(prof)] + common,
+                       env=env, check=True)
+        print(f"profile written to {prof}")
+
+    print(f"\n{count} cases, chunk {args.chunk or made['chunk']}, median of {max(1, args.repeat)}; "
+          f"'seconds' is the whole batch inside the process (CLI rows: the whole process)\n")
+    print(table(count, measured))
+    for method, got in measured.items():
+        if got.get("tree"):
+            t = got["tree"]
+            print(f"{LABELS[method]}: with the {t['processes']} processes it started (fork server, workers): "
+                  f"CPU {got['cpu'] + t['cpu']:.2f} s, peak {t['rss_mb']:.0f} MB (their RSS summed, sampled every 0.5 s)")
+    print(ratios(measured))
+    return measured, report_differences(count, measured)
+
+
+#: --targets: the batches of one run, and what each measures
+HEAVY_METHODS = ["check-d1-2p", "check-d1", "check-full", "clingo"]
+LIGHT_METHODS = ["check-d1-2p", "check-d1", "clingo", "stages", "cli-text"]
+PEER_METHODS = ["check-d1", "check-full", "clingo", "xclingo"]
+
+
+def targets(args, base: Path, env: dict) -> int:
+    """Issue 9's figures in one run: the single file, a heavy batch (checklist in 1 and 2
+    processes, full derivations, plain clingo), a one-agreement batch (with the stage split and
+    the CLI), a large one-agreement batch through `pos check DIR` for memory and linearity, and
+    xclingo 2 on a few heavy cases; then every target, its figure, and whether it is met.
+    Exit 1 if any batch's findings differ between methods."""
+    single = single_check(env)
+    print(single_line(single), flush=True)
+    print(f"\n== heavy: {args.cases} generated cases ==")
+    heavy, bad = batch(args, base, env, args.cases, False, HEAVY_METHODS, "heavy")
+    print(f"\n== one agreement: {args.light_cases} cases ==")
+    light, bad_light = batch(args, base, env, args.light_cases, True, LIGHT_METHODS, "light")
+    print(f"\n== memory: {args.rss_cases} one-agreement cases through pos check DIR ==")
+    big, bad_big = batch(args, base, env, args.rss_cases, True, ["cli-text"], "memory")
+    shutil.rmtree(base / "memory" / "cases", ignore_errors=True)
+    peer: dict[str, dict] | None = None
+    bad_peer = False
+    if importlib.util.find_spec("xclingo") is not None:
+        print(f"\n== the peer: xclingo 2 on {args.xclingo_cases} heavy cases ==")
+        peer, bad_peer = batch(args, base, env, args.xclingo_cases, False, PEER_METHODS, "peer")
+    print("\n" + target_table(args, single, heavy, light, big, peer))
+    return 1 if bad or bad_light or bad_big or bad_peer else 0
+
+
+def target_table(args, single: dict, heavy: dict, light: dict, big: dict, peer: dict | None) -> str:
+    """Each target of issue 9, the figure measured for it in this run, and yes or no."""
+    def cpu(m: dict, method: str) -> float:
+        return m[method]["cpu"]
+
+    def rate(m: dict, method: str, n: int) -> float:
+        return n / m[method]["seconds"]
+
+    n, nl, nb = args.cases, args.light_cases, args.rss_cases
+    heavy_limit = 60 * n / 10_000
+    parse_ms = sum(light["stages"]["stages"][k][1] for k in ("read files", "Lark parse", "schema check")) / nl * 1000
+    big_run = big["cli-text"]
+    big_peak = max(big_run["rss_mb"], (big_run.get("tree") or {}).get("rss_mb", 0))
+    linear = rate(big, "cli-text", nb) / rate(light, "cli-text", nl)
+    both = (heavy["check-d1-2p"]["seconds"] / heavy["check-d1"]["seconds"],
+            light["check-d1-2p"]["seconds"] / light["check-d1"]["seconds"])
+    rows = [
+        ("pos check on the bundled example <= 0.3 s wall (median of 10)",
+         f"{single['wall']:.3f} s", single["wall"] <= 0.3),
+        (f"checklist within 1.25x of the plain clingo API, CPU ({n} heavy)",
+         f"{cpu(heavy, 'check-d1') / cpu(heavy, 'clingo'):.2f}x", cpu(heavy, "check-d1") <= 1.25 * cpu(heavy, "clingo")),
+        (f"checklist within 1.25x of the plain clingo API, CPU ({nl} one-agreement)",
+         f"{cpu(light, 'check-d1') / cpu(light, 'clingo'):.2f}x", cpu(light, "check-d1") <= 1.25 * cpu(light, "clingo")),
+        (f"full derivations within 3x of the checklist, CPU ({n} heavy)",
+         f"{cpu(heavy, 'check-full') / cpu(heavy, 'check-d1'):.2f}x", cpu(heavy, "check-full") <= 3 * cpu(heavy, "check-d1")),
+        (f"{n} heavy cases with checklists <= {heavy_limit:.3g} s (2 processes)",
+         f"{heavy['check-d1-2p']['seconds']:.1f} s ({rate(heavy, 'check-d1-2p', n):.0f}/s; 1 process "
+         f"{rate(heavy, 'check-d1', n):.0f}/s; JSON {rate(heavy, 'check-full', n):.0f}/s; "
+         f"plain clingo {rate(heavy, 'clingo', n):.0f}/s)", heavy["check-d1-2p"]["seconds"] <= heavy_limit),
+        ("one-agreement cases >= 1,000/s (2 processes)",
+         f"{rate(light, 'check-d1-2p', nl):.0f}/s (1 process {rate(light, 'check-d1', nl):.0f}/s)",
+         rate(light, "check-d1-2p", nl) >= 1000),
+        (f"linear to {nb} cases (pos check DIR's cases/s within 10% of {nl} cases') within 2 GiB",
+         f"{rate(big, 'cli-text', nb):.0f}/s = {linear:.2f}x; peak {big_peak:.0f} MB",
+         linear >= 0.9 and big_peak <= 2048),
+        ("both cores used where it pays: 2 processes / 1 process wall < 1 (heavy, one-agreement)",
+         f"{both[0]:.2f}, {both[1]:.2f}", max(both) < 1),
+        ("reading and schema-checking a typical file <= 0.2 ms CPU (one-agreement stage split)",
+         f"{parse_ms:.2f} ms", parse_ms <= 0.2),
+    ]
+    if peer is not None:
+        rows.append((f"checklist >= 50x faster than xclingo 2, CPU ({args.xclingo_cases} heavy)",
+                     f"{cpu(peer, 'xclingo') / cpu(peer, 'check-d1'):.1f}x (full derivations "
+                     f"{cpu(peer, 'xclingo') / cpu(peer, 'check-full'):.1f}x)",
+                     cpu(peer, "xclingo") >= 50 * cpu(peer, "check-d1")))
+    else:
+        rows.append(("checklist >= 50x faster than xclingo 2", "not run: pip install -e '.[bench]'", None))
+    width = max(len(r[0]) for r in rows)
+    lines = ["issue 9's targets, this run:", f"  {'target':<{width}}  {'met':<3}  measured"]
+    for label, figure, met in rows:
+        lines.append(f"  {label:<{width}}  {'?' if met is None else 'yes' if met else 'no':<3}  {figure}")
+    return "\n".join(lines)
 
 
 #: the single-file target: `pos check` on the bundled example, the whole process
 SINGLE_FILE = "cases/examples/acme-counseling.pos"
 
 
-def single_check(env: dict, runs: int = 10) -> str:
+def single_check(env: dict, runs: int = 10) -> dict:
     """Median wall and CPU of `pos check` on the bundled example, each run a whole process,
     after one run that fills the policy cache (as any earlier use of the policy version has)."""
     target = Path(env.get("PYTHONPATH", ".").split(os.pathsep)[0]) / SINGLE_FILE
@@ -938,9 +1047,12 @@ def single_check(env: dict, runs: int = 10) -> str:
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return (f"single file: pos check {SINGLE_FILE}: median of {runs} whole processes "
-            f"{statistics.median(walls):.3f} s wall, {statistics.median(cpus):.3f} s CPU "
-            f"(min {min(walls):.3f} s wall)")
+    return {"runs": runs, "wall": statistics.median(walls), "cpu": statistics.median(cpus), "min": min(walls)}
+
+
+def single_line(got: dict) -> str:
+    return (f"single file: pos check {SINGLE_FILE}: median of {got['runs']} whole processes "
+            f"{got['wall']:.3f} s wall, {got['cpu']:.3f} s CPU (min {got['min']:.3f} s wall)")
 
 
 def ratios(measured: dict[str, dict]) -> str:

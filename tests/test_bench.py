@@ -132,3 +132,23 @@ def test_xclingo_explains_exactly_the_checker_findings(batch, corpus, checked):
     rows = batch.xclingo_batch(batch.load_all(smallest), prepared, chunk=2)
     assert rows == {str(p): reference[str(p)] for p in smallest}
     assert all(rows.values())
+
+
+def test_the_targets_run_prints_every_figure_of_issue_9_with_whether_it_is_met(batch, tmp_path, capsys,
+                                                                                monkeypatch):
+    """`--targets`: four batches in one run (tiny here) and a table of every target; without the
+    bench extra the xclingo row says it was not run rather than leaving it out."""
+    if importlib.util.find_spec("xclingo") is not None:
+        real = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "xclingo" else real(name, *a))
+    code = batch.main(["--targets", "--cases", "4", "--light-cases", "4", "--rss-cases", "5", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    table = out[out.index("issue 9's targets, this run:"):].splitlines()[2:]
+    assert len(table) == 10
+    assert all(line.split()[-1] for line in table)
+    assert "pos check on the bundled example <= 0.3 s wall" in table[0]
+    assert "50x faster than xclingo 2" in table[-1] and "?    not run: pip install" in table[-1]
+    assert "4 heavy cases with checklists <= 0.024 s (2 processes)" in out
+    assert out.count("findings equal for every case") == 2  # the memory batch runs the CLI alone
+    assert not (tmp_path / "memory" / "cases").exists()
