@@ -249,3 +249,19 @@ def test_the_web_app_and_its_workers_read_the_folder_they_were_given(two_folders
         body = client.post("/v1/check", json={"case": CASE.read_text(encoding="utf-8")}).json()
     approvals = {f["finding"] for f in body["case"]["findings"] if f["kind"] == "approval"}
     assert approvals and "legislative_council" not in approvals
+
+
+def test_a_folder_given_through_a_link_is_the_folder_it_links_to_and_is_resolved_once(tmp_path, monkeypatch):
+    """given() resolves a folder once: a stage handed the folder it returned does not resolve it
+    again (a few system calls a stage, every case), and a link still names its target."""
+    from pos_logic.policy import resources
+
+    link = tmp_path / "rules"
+    link.symlink_to(ROOT / "policies", target_is_directory=True)
+    root = resources.given(link)
+    assert root == (ROOT / "policies").resolve() and resources.given(str(link)) == root
+    calls = []
+    real = Path.resolve
+    monkeypatch.setattr(Path, "resolve", lambda self, *a: calls.append(self) or real(self, *a))
+    assert resources.given(root) is root and calls == []
+    assert resources.given(link) == root and calls == [link]
