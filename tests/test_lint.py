@@ -206,6 +206,32 @@ def test_a_parameter_no_rule_reads_is_a_warning(land):
     assert is_warning(d)
 
 
+def test_a_param_on_read_of_a_parameter_the_calendar_is_not_asked_for(land):
+    """param_on answers only for the parameters calendar_param facts request (calendar.lp): a
+    read of another one would never be true, silently."""
+    path = _extra(land, """
+        %@ means: the calendar reads this parameter on its dates
+        calendar_param(f1_threshold).
+        %@ means: the parameter's value in force on this date
+        param_on(D, N, V) :- as_of(D), calendar_param(N), param(N, S, V), S <= D.
+
+        %@ id: X-1
+        %@ cite: Testland Code § 8
+        %@ says: A total above {P} on {D} needs Form F-2.
+        document(A, "F-2", file) :- as_of(D), total(A, T), param_on(D, f1_threshold, P), T > P.
+
+        %@ id: X-2
+        %@ cite: Testland Code § 9
+        %@ says: A share of {S} is at or above {L} on {D}.
+        advisory(A, share_high) :- as_of(D), contractor(A, C), share(C, S), param_on(D, share_limit, L), S >= L.
+        """)
+    found = _lint(land)
+    [(line, text)] = [(i, t) for i, t in enumerate(path.read_text().splitlines(), 1) if "share_limit" in t]
+    d = _find(found, path, line, "param_on(_, share_limit, _) is never true", column=text.index("share_limit") + 1)
+    assert "add the fact calendar_param(share_limit)" in d.message and not is_warning(d)
+    assert not [x for x in found if "param_on(_, f1_threshold, _)" in x.message]
+
+
 # -- 4. predicates ------------------------------------------------------------------------------------
 
 def test_an_undefined_predicate_with_a_suggestion(land):

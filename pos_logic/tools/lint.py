@@ -486,6 +486,7 @@ class _Jurisdiction:
         if not self.complete:
             return
         used: set[str] = set()
+        requested = self.calendar_params()
         for r in self.rules:
             for atom in _body_atoms(r.node):
                 sym = atom.symbol
@@ -503,9 +504,25 @@ class _Jurisdiction:
                     self.at(r.src, _at(term), self.qualified(
                         r.src, f"parameter {name} is used but never defined by a param({name}, Since, Value) fact"),
                         hint=closest(name, defined))
+                elif sym.name == "param_on" and requested is not None and name not in requested:
+                    self.at(r.src, _at(term), self.qualified(
+                        r.src, f"param_on(_, {name}, _) is never true: the calendar gives a parameter's version "
+                               f"on a date only for the parameters requested; add the fact calendar_param({name})."))
         for name, r in defined.items():
             if name not in used and self.own(r.src):
                 self.add(r, f"{WARNING}parameter {name} is defined but no rule reads it")
+
+    def calendar_params(self) -> set[str] | None:
+        """The parameters `calendar_param(Name)` facts request for param_on (calendar.lp), or None
+        where a rule requests them some other way (then every read may be answered)."""
+        requested: set[str] = set()
+        for r in self.rules:
+            if r.rule.head == "calendar_param":
+                name = _constant(r.node.head.atom.symbol.arguments[0]) if r.rule.arity == 1 else None
+                if r.node.body or name is None:
+                    return None
+                requested.add(name)
+        return requested
 
     # -- predicates --
 
