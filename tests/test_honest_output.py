@@ -3,6 +3,7 @@ load, missing documents cite the provision that requires them, JSON is complete 
 valid, lint speaks SARIF and exit codes tell findings from usage errors."""
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -400,6 +401,35 @@ def test_a_terminal_gets_colour_and_lines_wrapped_to_its_width():
     import re
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stdout)
     assert max(map(len, plain.splitlines())) <= 60 and "Acme Counseling" in plain
+
+
+def test_a_pipe_is_known_without_importing_rich_and_anything_else_is_rich_s_to_decide(monkeypatch):
+    """rich (~25 ms to import, a tenth of a one-file check) is imported only where output may be
+    a terminal: a TTY, or FORCE_COLOR or TTY_COMPATIBLE=1 set."""
+    import io
+    import sys
+
+    from pos_logic.render.terminal import _plain
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    assert _plain(io.StringIO()) and not _plain(Tty())
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    assert not _plain(io.StringIO())
+    monkeypatch.delenv("TTY_COMPATIBLE")
+    monkeypatch.setenv("FORCE_COLOR", "")
+    assert not _plain(io.StringIO())
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    probe = ("import sys; from pos_logic.cli import main\n"
+             "try: main(['check', sys.argv[1]])\nexcept SystemExit: pass\n"
+             "print('rich imported' if 'rich' in sys.modules else 'no rich', file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe, str(ROOT / "cases/examples/acme-counseling.pos")],
+                          capture_output=True, text=True, env=env)
+    assert "Acme Counseling" in done.stdout and done.stderr.strip().endswith("no rich"), done.stderr
 
 
 @pytest.mark.parametrize("line, style", [
