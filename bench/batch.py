@@ -873,11 +873,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.cases = args.cases or (10_000 if args.targets else 1000)
     if args.worker:
-        args.cases = args.cases or 1000
         worker(args)
         return 0
-    args.cases = args.cases or (10_000 if args.targets else 1000)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
@@ -986,6 +985,10 @@ def target_table(args, single: dict, heavy: dict, light: dict, big: dict, peer: 
     def rate(m: dict, method: str, n: int) -> float:
         return n / m[method]["seconds"]
 
+    def within(label: str, m: dict, a: str, b: str, limit: float) -> tuple[str, str, bool]:
+        """A row for 'method a takes at most `limit` times method b's CPU'."""
+        return label, f"{cpu(m, a) / cpu(m, b):.2f}x", cpu(m, a) <= limit * cpu(m, b)
+
     n, nl, nb = args.cases, args.light_cases, args.rss_cases
     heavy_limit = 60 * n / 10_000
     parse_ms = sum(light["stages"]["stages"][k][1] for k in ("read files", "Lark parse", "schema check")) / nl * 1000
@@ -997,12 +1000,10 @@ def target_table(args, single: dict, heavy: dict, light: dict, big: dict, peer: 
     rows = [
         ("pos check on the bundled example <= 0.3 s wall (median of 10)",
          f"{single['wall']:.3f} s", single["wall"] <= 0.3),
-        (f"checklist within 1.25x of the plain clingo API, CPU ({n} heavy)",
-         f"{cpu(heavy, 'check-d1') / cpu(heavy, 'clingo'):.2f}x", cpu(heavy, "check-d1") <= 1.25 * cpu(heavy, "clingo")),
-        (f"checklist within 1.25x of the plain clingo API, CPU ({nl} one-agreement)",
-         f"{cpu(light, 'check-d1') / cpu(light, 'clingo'):.2f}x", cpu(light, "check-d1") <= 1.25 * cpu(light, "clingo")),
-        (f"full derivations within 3x of the checklist, CPU ({n} heavy)",
-         f"{cpu(heavy, 'check-full') / cpu(heavy, 'check-d1'):.2f}x", cpu(heavy, "check-full") <= 3 * cpu(heavy, "check-d1")),
+        within(f"checklist within 1.25x of the plain clingo API, CPU ({n} heavy)", heavy, "check-d1", "clingo", 1.25),
+        within(f"checklist within 1.25x of the plain clingo API, CPU ({nl} one-agreement)", light, "check-d1", "clingo",
+               1.25),
+        within(f"full derivations within 3x of the checklist, CPU ({n} heavy)", heavy, "check-full", "check-d1", 3),
         (f"{n} heavy cases with checklists <= {heavy_limit:.3g} s (2 processes)",
          f"{heavy['check-d1-2p']['seconds']:.1f} s ({rate(heavy, 'check-d1-2p', n):.0f}/s; 1 process "
          f"{rate(heavy, 'check-d1', n):.0f}/s; JSON {rate(heavy, 'check-full', n):.0f}/s; "

@@ -1,7 +1,8 @@
 """What only a terminal gets: colour, lines wrapped to its width, and a progress bar on runs that
 take more than a second. Output to a pipe or a file stays the deterministic plain text of
 render.py. rich decides what a terminal is and honours NO_COLOR (no colour) and FORCE_COLOR
-(colour and wrapping even through a pipe); COLUMNS sets the width.
+(colour and wrapping even through a pipe); COLUMNS sets the width. Output that is plainly not a
+terminal (`_plain`) is written without importing rich.
 """
 
 from __future__ import annotations
