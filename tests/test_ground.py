@@ -30,3 +30,18 @@ def test_arithmetic_matches_clingo(expr):
 
 def test_division_by_zero_is_left_undefined():
     assert term_symbol(substitute(_head("v(X / 0) :- p(X)."), {"X": clingo.Number(3)})) is None
+
+
+def test_a_template_of_one_variable_is_the_bound_value_itself():
+    """Template.value: a bound variable is its firing's own symbol (no round trip through text),
+    an unbound one or `_` is None, and any other term is evaluated as symbol() evaluates it."""
+    from pos_logic.policy.ground import Template
+    money = clingo.Function("usd", [clingo.Number(0), clingo.Number(25000), clingo.Number(1)])
+    binding = {"X": money, "N": clingo.String('a "quoted" name')}
+    words = {k: str(v) for k, v in binding.items()}
+    assert Template("X").value(binding, words) is money
+    assert Template("N").value(binding, words) == Template("N").symbol(words) == binding["N"]
+    assert Template("Y").value(binding, words) is None
+    assert Template("_").value(binding, words) is None
+    assert Template("f(X, 3)").value(binding, words) == clingo.Function("f", [money, clingo.Number(3)])
+    assert Template("f(Y)").value(binding, words) is None

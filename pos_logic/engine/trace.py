@@ -31,7 +31,7 @@ class Trace:
         for firing in run.firings:
             self.derived.setdefault(firing.head, []).append(firing)
         self._by_name: dict[str, list[Symbol]] | None = None
-        self._by_key: dict[str, dict[tuple, list[Symbol]]] = {}
+        self._by_key: dict[str, dict[tuple, list[tuple[Symbol, list[Symbol]]]]] = {}
         self._fact_index: dict[str, dict[Symbol, Fact]] = {}
         #: derivations built so far, by atom: the shared graph explanations are read from. Weak:
         #: a derivation asks its explainer for its premises, and a strong map back to it would
@@ -75,22 +75,22 @@ class Trace:
         of a predicate for every premise made a case of many agreements quadratic."""
         name, args = getattr(pattern, "name", None), getattr(pattern, "arguments", ())
         first = term_symbol(args[0]) if args else None
-        for sym in self._keyed(name).get((len(args), first), []):
+        for sym, _ in self._keyed(name).get((len(args), first), []):
             if unifies(pattern, sym):
                 yield sym
 
     def matching(self, name: str, values: list[Symbol | None]) -> Iterator[Symbol]:
         """matches, for a pattern whose arguments are values or unbound variables (None)."""
         first = values[0] if values else None
-        for sym in self._keyed(name).get((len(values), first), []):
-            args = sym.arguments
+        for sym, args in self._keyed(name).get((len(values), first), []):
             if all(v is None or v == a for v, a in zip(values, args)):
                 yield sym
 
-    def _keyed(self, name) -> dict[tuple, list[Symbol]]:
-        """A predicate's atoms by arity and first argument, derived ones first, indexed when first
-        asked for: reading a clingo symbol's name and arguments costs a call into C each, and a
-        checklist asks for a few predicates of a case's hundreds of atoms."""
+    def _keyed(self, name) -> dict[tuple, list[tuple[Symbol, list[Symbol]]]]:
+        """A predicate's atoms, each with its arguments, by arity and first argument, derived
+        ones first, indexed when first asked for: reading a clingo symbol's name and arguments
+        costs a call into C each, and a checklist asks for a few predicates of a case's hundreds
+        of atoms."""
         if self._by_name is None:
             self._by_name = {}
             for head, firings in self.derived.items():  # the rule names the head: no call into C
@@ -101,7 +101,7 @@ class Trace:
             facts = self._facts_of(name) if name is not None else {}
             for sym in itertools.chain(self._by_name.get(name, ()), facts):
                 args = sym.arguments
-                keyed.setdefault((len(args), None), []).append(sym)
+                keyed.setdefault((len(args), None), []).append((sym, args))
                 if args:
-                    keyed.setdefault((len(args), args[0]), []).append(sym)
+                    keyed.setdefault((len(args), args[0]), []).append((sym, args))
         return keyed

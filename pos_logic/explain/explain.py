@@ -19,7 +19,7 @@ disclosure threshold $25,000.00").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -83,22 +83,15 @@ class Derivation:
             self._built[i] = self._source.premise(self.rule, i, self._binding, self._words, self._visiting)
         return self._built[i]
 
-    def _where(self, wanted: Callable[[str, str], bool]) -> list[Premise]:
-        """The premises of the body literals whose kind and predicate are `wanted`, worked out
-        only for those."""
-        plan = self.rule.plan
-        return [p for i, (kind, predicate) in enumerate(zip(plan.kinds, plan.predicates))
-                if wanted(kind, predicate) and (p := self._at(i)) is not None]
-
     @cached_property
     def premises(self) -> list[Premise]:
         """One per body literal that says something: a fact, a derived atom, a condition."""
-        return self._where(lambda kind, predicate: True)
+        return [p for i in range(len(self.rule.plan.kinds)) if (p := self._at(i)) is not None]
 
     @property
     def conditions(self) -> list[Premise]:
         """The comparisons and negative conditions alone, without working out the rest."""
-        return self._where(lambda kind, predicate: kind in ("compare", "not"))
+        return [p for i in self.rule.plan.conditions if (p := self._at(i)) is not None]
 
     def atoms_of(self, predicate: str) -> list[str]:
         """The atoms the positive premises on `predicate` stand for, as text, without working
@@ -243,7 +236,8 @@ class _Explainer:
                 label = " ".join(key)
             number = agreement.number if agreement.type is SymbolType.Number else 0
             derivations = [self.derivation(head, f, ()) for f in firings]
-            derivations.sort(key=lambda d: (d.rule.annotations.get("id", ""), d.rule.index))
+            if len(derivations) > 1:
+                derivations.sort(key=lambda d: (d.rule.annotations.get("id", ""), d.rule.index))
             title = self.titles.get(number)
             out.append(Finding(kind, number, str(agreement) if title is None else title, key, label,
                                detail, derivations, tuple(args)))
@@ -261,7 +255,7 @@ class _Explainer:
         says = fill(rule.annotations.get("says", ""), binding)
         cure = fill(rule.annotations.get("cure", ""), binding)
         d = Derivation(atom_text(head), rule, says, cure, self, head, binding, (*visiting, head))
-        if first:
+        if first and self.depth is None:  # the memo is read only when following every derivation
             self.memo[head] = d
         return d
 
@@ -276,7 +270,7 @@ class _Explainer:
             if plan.kinds[i] == "not":
                 means, means_not = self.means.get(pred, ("", ""))
                 phrase = means_not or (f"not ({means})" if means else
-                                       self.absent(pred, [t.symbol(words) for t in plan.arguments[i]], atom))
+                                       self.absent(pred, [t.value(binding, words) for t in plan.arguments[i]], atom))
                 return Premise("not", phrase, atom=f"not {atom}")
             sym = self.atom_at(rule, i, binding, words)
             if sym is None:
@@ -284,7 +278,7 @@ class _Explainer:
             return self.atom_premise(sym, visiting)
         comparison = plan.comparisons[i]
         if comparison is not None:
-            values = [t.symbol(words) for t in comparison.operands]
+            values = [t.value(binding, words) for t in comparison.operands]
             _, _, sentence = compare_values(comparison, values, rule.labels, lambda: text)
             return Premise("compare", sentence, atom=text)
         parts: list[Premise] = []
@@ -314,7 +308,7 @@ class _Explainer:
         """The atoms body literal i of `rule` stands for at `binding`: by value where each
         argument is a value or an unbound variable, else by unifying the substituted AST."""
         arguments = rule.plan.arguments[i]
-        values = [t.symbol(words) for t in arguments]
+        values = [t.value(binding, words) for t in arguments]
         if all(v is not None or t.variable for v, t in zip(values, arguments)):
             return self.trace.matching(rule.plan.predicates[i], values)
         return self.trace.matches(substitute(rule.node.body[i].atom.symbol, binding))

@@ -124,6 +124,12 @@ class Template:
             out += [words.get(self.parts[i], self.parts[i]), self.parts[i + 1]]
         return "".join(out)
 
+    def value(self, binding: dict[str, Symbol], words: dict[str, str]) -> Symbol | None:
+        """symbol(words), but a term that is one variable is its value as the firing bound it
+        (None if unbound): no round trip through text and clingo's parser, which a checklist's
+        conditions and premises paid for most of their operands."""
+        return binding.get(self.parts[1]) if self.variable else self.symbol(words)
+
     def symbol(self, words: dict[str, str]) -> Symbol | None:
         """The ground term, evaluated as clingo would; None if it is not ground or undefined."""
         out = [self.parts[0]]
@@ -164,6 +170,8 @@ class RulePlan:
             self.comparisons.append(Comparison(lit) if comparison else None)
             self.kinds.append(("not" if lit.sign != ast.Sign.NoSign else "atom") if symbolic
                               else "compare" if comparison else "aggregate")
+        #: the comparisons and negative conditions, which a checklist's reason quotes
+        self.conditions = [i for i, kind in enumerate(self.kinds) if kind in ("compare", "not")]
 
 
 class Substitute(ast.Transformer):
