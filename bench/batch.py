@@ -919,15 +919,21 @@ def batch(args, base: Path, env: dict, count: int, light: bool, methods: list[st
           f"({made['seconds']:.2f} s, seed {args.seed})")
     print("  " + ", ".join(f"{k} {v}" for k, v in sorted(made["stats"].items())))
     measured: dict[str, dict] = {}
-    for method in methods:
-        runs = [measure(method, folder, listing, work, args.chunk, args.jurisdiction, env)
-                for _ in range(max(1, args.repeat))]
+    # the methods take turns, repeat after repeat: a machine whose speed drifts over minutes
+    # then moves every method's median alike and leaves their ratios alone
+    every: dict[str, list[dict]] = {method: [] for method in methods}
+    repeat = max(1, args.repeat)
+    for turn in range(repeat):
+        for method in methods:
+            every[method].append(measure(method, folder, listing, work, args.chunk, args.jurisdiction, env))
+            run = f"  (run {turn + 1} of {repeat})" if repeat > 1 else ""
+            print(f"  {method:<10} {every[method][-1]['seconds']:8.2f} s{run}", flush=True)
+    for method, runs in every.items():
         best = runs[0]
         for key in ("seconds", "process", "cpu"):
             best[key] = statistics.median(r[key] for r in runs)
         best["rss_mb"] = max(r["rss_mb"] for r in runs)
         measured[method] = best
-        print(f"  {method:<10} {best['seconds']:8.2f} s", flush=True)
     if args.profile:
         prof = work / f"{args.profile}.prof"
         subprocess.run(me + ["--worker", args.profile, "--list", str(listing), "--result",
