@@ -21,7 +21,8 @@ CASES = sorted(Path("cases").rglob("*.pos"))
 def _records(runs, policy, program):
     out = defaultdict(list)
     for sym in answer(runs, policy, program):
-        out[sym.arguments[0].number].append(str(Function(sym.name, sym.arguments[1:])))
+        rule, case, *rest = sym.arguments  # a record: the rule's number, the case, the head, the values
+        out[case.number].append(str(Function(sym.name, [rule, *rest])))
     return [sorted(out[i]) for i in range(len(runs))]
 
 

@@ -25,7 +25,7 @@ from clingo import ast
 from ..errors import InputError, PosError
 from ..language.facts import Fact, from_case
 from ..language.model import FINDINGS, Case
-from ..policy.policy import CASE_DOMAIN, PROBE, RECORD, Policy, clingo_diagnostic
+from ..policy.policy import CASE_DOMAIN, PROBE, Policy, clingo_diagnostic
 from ..policy.reach import Signature
 from .portfolio import link
 
@@ -123,14 +123,12 @@ def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None
     shows = "" if explain else " ".join(f"#show {k}/{n}." for k, n in _finding_signatures())
     symbols = answer(runs, policy, policy.text(view, present(runs)), shows)
     for sym in symbols:
-        name = sym.name  # a call into C each time it is read
-        if name.startswith(RECORD):
-            rule = policy.rules[int(name[len(RECORD):])]
-            case, head, *values = sym.arguments
-            runs[case.number].firings.append(Firing(rule.index, head, tuple(values)))
+        if explain:  # records: rule number, case, head, values
+            rule, case, head, *values = sym.arguments
+            runs[case.number].firings.append(Firing(rule.number, head, tuple(values)))
         else:  # plain mode: findings only
             case, *args = sym.arguments
-            runs[case.number].firings.append(Firing(-1, Function(name, args), ()))
+            runs[case.number].firings.append(Firing(-1, Function(sym.name, args), ()))
     for run in runs:
         run.firings.sort(key=lambda f: (f.rule, f.head))
 

@@ -203,7 +203,9 @@ class Policy:
         fire when the case facts' predicates are `present` (None: every rule)."""
         keep = reachable(self.parts, self.index, present | self.fact_signatures) if present is not None \
             else [True] * len(self.parts)
-        return "\n".join(getattr(part, view) for part, kept in zip(self.parts, keep) if kept)
+        kept = [part for part, k in zip(self.parts, keep) if k]
+        once = dict.fromkeys(getattr(part, f"{view}_once", "") for part in kept)  # each shared statement once
+        return "\n".join([*(getattr(part, view) for part in kept), *filter(None, once)])
 
     @property
     def plain(self) -> str:
@@ -269,10 +271,11 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
         instrumented = instrument(node, rule, local, threaded)
         statements.extend(instrumented)
         if rule.local:
-            show = f"#show {record_name(rule)}/{record_arity(rule)}."
-            program = "\n".join([*map(str, instrumented), show])
-            parts.append(Part(*signatures(threaded), program=program,
-                              checklist=program if rule.is_finding else str(threaded), plain=str(threaded)))
+            program = str(instrumented[0])
+            once = f"{instrumented[-1]}\n#show {record_name(rule)}/{record_arity(rule)}." if len(instrumented) > 1 else ""
+            parts.append(Part(*signatures(threaded), program=program, program_once=once,
+                              checklist=program if rule.is_finding else str(threaded),
+                              checklist_once=once if rule.is_finding else "", plain=str(threaded)))
             read_by_cases |= _predicates(node)
     facts, facts_read, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
     means: dict[str, tuple[str, str]] = {}
@@ -311,8 +314,9 @@ def _solve_globals(statements: list[ast.AST], rules: list[Rule],
                                                          "(a rule must be contradictory)")])
         for sym in sorted(model.symbols(atoms=True)):
             if sym.name.startswith(RECORD):
-                rule = rules[int(sym.name[len(RECORD):])]
-                head = str(sym.arguments[rule.local])  # after the case, if the rule has one
+                number, *args = sym.arguments
+                rule = rules[number.number]
+                head = str(args[rule.local])  # after the case, if the rule has one
                 derived_by[head] = min(derived_by.get(head, rule.index), rule.index)
             elif sym.name in read:
                 facts.append(f"{sym}.")
@@ -539,33 +543,48 @@ def _thread(node: ast.AST, local: set[str]) -> ast.AST:
 
 
 def record_name(rule: Rule) -> str:
-    return f"{RECORD}{rule.index}"
+    """The predicate of rule's records, shared by every rule with the same head predicate and
+    as many variables: `_pos_r{values}_{head arity}_{head}`."""
+    return f"{RECORD}{len(rule.variables)}_{rule.arity}_{rule.head}"
 
 
 def record_arity(rule: Rule) -> int:
-    """The arity of rule's record: the case (if it has one), the head, the values."""
-    return rule.local + 1 + len(rule.variables)
+    """The arity of rule's record: the rule's number, the case (if it has one), the head, the values."""
+    return 1 + rule.local + 1 + len(rule.variables)
 
 
 def instrument(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | None = None) -> list[ast.AST]:
-    """`h(X) :- B.` → `_pos_rR(C, h(X), V1, …) :- B.` and `h(C, X) :- _pos_rR(C, h(X), _, …).`
-    (`threaded`: the rule as _thread made it, if the caller has it already)"""
+    """`h(X) :- B.` (rule R) → `_pos_rN_A_h(R, C, h(X), V1, …, VN) :- B.` (`record`) and
+    `h(C, X) :- _pos_rN_A_h(_, C, h(X), _, …).` (`shared`: the same for every rule with that
+    record predicate, so a program needs it once). `threaded`: the rule as _thread made it, if
+    the caller has it already."""
     if node.ast_type is not ASTType.Rule:
         return [node]
+    return [record(node, rule, local, threaded), shared(node, rule)]
+
+
+def record(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | None = None) -> ast.AST:
+    """The rule, its head made a record of the ground instance: rule number, case, head, values."""
     threaded = threaded if threaded is not None else _thread(node, local)
     loc = node.location
-    head_term = node.head.atom.symbol  # without the case argument
     values = [ast.Variable(loc, v) for v in rule.variables]
+    case = [ast.Variable(loc, CASE_VAR)] if rule.local else []
+    fired = ast.Function(loc, record_name(rule), [ast.SymbolicTerm(loc, clingo.Number(rule.index)), *case,
+                                                  node.head.atom.symbol, *values], 0)
+    return threaded.update(head=ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired)))
+
+
+def shared(node: ast.AST, rule: Rule) -> ast.AST:
+    """`h(C, X) :- _pos_rN_A_h(_, C, h(X), _, …).`: every record of h's predicate derives its head."""
+    loc = node.location
+    head_term = node.head.atom.symbol  # without the case argument
     fresh = [ast.Variable(loc, f"POS_H{i}") for i in range(len(head_term.arguments))]
     case = [ast.Variable(loc, CASE_VAR)] if rule.local else []
-    fired_head = ast.Function(loc, record_name(rule), [*case, head_term, *values], 0)
-    fired_body = ast.Function(loc, record_name(rule), [*case, head_term.update(arguments=fresh),
-                                                       *[ast.Variable(loc, "_")] * len(values)], 0)
-    derived = head_term.update(arguments=[*case, *fresh])
-    record = threaded.update(head=ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_head)))
-    rederive = ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(derived)),
-                        [ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_body))])
-    return [record, rederive]
+    anything = ast.Variable(loc, "_")
+    fired = ast.Function(loc, record_name(rule), [anything, *case, head_term.update(arguments=fresh),
+                                                  *[anything] * len(rule.variables)], 0)
+    return ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(head_term.update(arguments=[*case, *fresh]))),
+                    [ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired))])
 
 
 def probe_rule(policy: Policy, rule: Rule, body: list, tag) -> ast.AST:
