@@ -277,7 +277,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
                               checklist=program if rule.is_finding else str(threaded),
                               checklist_once=once if rule.is_finding else "", plain=str(threaded)))
             read_by_cases |= _predicates(node)
-    facts, facts_read, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
+    facts, facts_read, global_rules = _solve_globals(distinct(statements), final_rules, read_by_cases - local)
     means: dict[str, tuple[str, str]] = {}
     for rule in final_rules:
         a = rule.annotations
@@ -561,6 +561,12 @@ def instrument(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | N
     if node.ast_type is not ASTType.Rule:
         return [node]
     return [record(node, rule, local, threaded), shared(node, rule)]
+
+
+def distinct(statements: list[ast.AST]) -> list[ast.AST]:
+    """Each statement once (instrumented rules that share a record predicate repeat its
+    projection), in the order first seen."""
+    return list({str(s): s for s in statements}.values())
 
 
 def record(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | None = None) -> ast.AST:
