@@ -125,10 +125,11 @@ def test_the_schema_is_kept_with_the_policy_and_an_edit_to_it_is_seen_by_the_nex
     assert len(list(cache_dir().glob("testland.schema-*.pickle"))) == 2 and entry.exists()
 
 
-def test_rules_with_one_head_share_a_record_predicate_and_it_is_projected_once(testland):
-    """Two rules deriving document/2 with as many variables record into one predicate, each
-    record carrying its rule's number; the program holds that predicate's projection and #show
-    once, and the engine still tells which rule derived what."""
+def test_finding_rules_with_one_head_share_a_record_predicate_and_it_is_projected_once(testland):
+    """In a checklist, two finding rules deriving document/2 with as many variables record into
+    one predicate, each record carrying its rule's number; the program holds that predicate's
+    projection and #show once, and the engine still tells which rule derived what. The whole
+    program keeps a record predicate per rule (shared, its recursive rules ground slower)."""
     from pos_logic.engine.engine import run_cases
     from pos_logic.language.load import load_case_text
     (testland / "testland" / "extra.lp").write_text(
@@ -138,15 +139,17 @@ def test_rules_with_one_head_share_a_record_predicate_and_it_is_projected_once(t
         "document(A, third) :- agreement(A).\n")
     policy = load_policy("testland")
     ours = [r for r in policy.rules if r.annotations.get("id") in ("T-90", "T-91")]
-    program = policy.text("program")
-    lines = program.split("\n")
+    lines = policy.text("checklist").split("\n")
     assert len(lines) == len(set(lines))  # no statement twice
     shows = [line for line in lines if line.startswith("#show _pos_r1_2_document/")]
     assert shows == ["#show _pos_r1_2_document/4."]
     assert sum(line.startswith("document(POS_Case,POS_H0,POS_H1) :- ") for line in lines) == 1
     case = load_case_text('jurisdiction testland\ncontract "A" {\n term 2025-07-01 to 2026-06-30\n'
                           ' compensation $5.00\n}\n', "a.pos")
-    [run] = run_cases([case], policy)
-    derived = {str(f.head): f.rule for f in run.firings if f.head.name == "document"}
-    assert derived["document(1,second)"] == ours[0].index
-    assert derived["document(1,third)"] == ours[1].index
+    for depth in (1, None):
+        [run] = run_cases([case], policy, depth=depth)
+        derived = {str(f.head): f.rule for f in run.firings if f.head.name == "document"}
+        assert derived["document(1,second)"] == ours[0].index
+        assert derived["document(1,third)"] == ours[1].index
+    program = policy.text("program").split("\n")
+    assert all(f"#show _pos_r{rule.index}/4." in program for rule in ours)

@@ -271,13 +271,16 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
         instrumented = instrument(node, rule, local, threaded)
         statements.extend(instrumented)
         if rule.local:
-            program = str(instrumented[0])
-            once = f"{instrumented[-1]}\n#show {record_name(rule)}/{record_arity(rule)}." if len(instrumented) > 1 else ""
-            parts.append(Part(*signatures(threaded), program=program, program_once=once,
-                              checklist=program if rule.is_finding else str(threaded),
-                              checklist_once=once if rule.is_finding else "", plain=str(threaded)))
+            show = f"#show {record_name(rule)}/{record_arity(rule)}."
+            program = "\n".join([*map(str, instrumented), show])
+            checklist, once = str(threaded), ""
+            if rule.is_finding and len(instrumented) > 1:
+                record, rederive = instrument(node, rule, local, threaded, shared=True)
+                checklist, once = str(record), f"{rederive}\n#show {record_name(rule, True)}/{record_arity(rule)}."
+            parts.append(Part(*signatures(threaded), program=program, checklist=checklist,
+                              checklist_once=once, plain=str(threaded)))
             read_by_cases |= _predicates(node)
-    facts, facts_read, global_rules = _solve_globals(distinct(statements), final_rules, read_by_cases - local)
+    facts, facts_read, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
     means: dict[str, tuple[str, str]] = {}
     for rule in final_rules:
         a = rule.annotations
@@ -542,10 +545,10 @@ def _thread(node: ast.AST, local: set[str]) -> ast.AST:
     return threaded
 
 
-def record_name(rule: Rule) -> str:
-    """The predicate of rule's records, shared by every rule with the same head predicate and
-    as many variables: `_pos_r{values}_{head arity}_{head}`."""
-    return f"{RECORD}{len(rule.variables)}_{rule.arity}_{rule.head}"
+def record_name(rule: Rule, shared: bool = False) -> str:
+    """The predicate of rule's records: its own, `_pos_rR`; shared: that of every rule with the
+    same head predicate and as many variables, `_pos_r{values}_{head arity}_{head}`."""
+    return f"{RECORD}{len(rule.variables)}_{rule.arity}_{rule.head}" if shared else f"{RECORD}{rule.index}"
 
 
 def record_arity(rule: Rule) -> int:
@@ -553,44 +556,28 @@ def record_arity(rule: Rule) -> int:
     return 1 + rule.local + 1 + len(rule.variables)
 
 
-def instrument(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | None = None) -> list[ast.AST]:
-    """`h(X) :- B.` (rule R) → `_pos_rN_A_h(R, C, h(X), V1, …, VN) :- B.` (`record`) and
-    `h(C, X) :- _pos_rN_A_h(_, C, h(X), _, …).` (`shared`: the same for every rule with that
-    record predicate, so a program needs it once). `threaded`: the rule as _thread made it, if
+def instrument(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | None = None,
+               shared: bool = False) -> list[ast.AST]:
+    """`h(X) :- B.` (rule R) → `P(R, C, h(X), V1, …, VN) :- B.` and `h(C, X) :- P(_, C, h(X), _, …).`,
+    P its record predicate (record_name). With a shared P the second is the same for every rule
+    recording into P, and a program needs it once. `threaded`: the rule as _thread made it, if
     the caller has it already."""
     if node.ast_type is not ASTType.Rule:
         return [node]
-    return [record(node, rule, local, threaded), shared(node, rule)]
-
-
-def distinct(statements: list[ast.AST]) -> list[ast.AST]:
-    """Each statement once (instrumented rules that share a record predicate repeat its
-    projection), in the order first seen."""
-    return list({str(s): s for s in statements}.values())
-
-
-def record(node: ast.AST, rule: Rule, local: set[str], threaded: ast.AST | None = None) -> ast.AST:
-    """The rule, its head made a record of the ground instance: rule number, case, head, values."""
     threaded = threaded if threaded is not None else _thread(node, local)
     loc = node.location
-    values = [ast.Variable(loc, v) for v in rule.variables]
-    case = [ast.Variable(loc, CASE_VAR)] if rule.local else []
-    fired = ast.Function(loc, record_name(rule), [ast.SymbolicTerm(loc, clingo.Number(rule.index)), *case,
-                                                  node.head.atom.symbol, *values], 0)
-    return threaded.update(head=ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired)))
-
-
-def shared(node: ast.AST, rule: Rule) -> ast.AST:
-    """`h(C, X) :- _pos_rN_A_h(_, C, h(X), _, …).`: every record of h's predicate derives its head."""
-    loc = node.location
     head_term = node.head.atom.symbol  # without the case argument
+    values = [ast.Variable(loc, v) for v in rule.variables]
     fresh = [ast.Variable(loc, f"POS_H{i}") for i in range(len(head_term.arguments))]
     case = [ast.Variable(loc, CASE_VAR)] if rule.local else []
-    anything = ast.Variable(loc, "_")
-    fired = ast.Function(loc, record_name(rule), [anything, *case, head_term.update(arguments=fresh),
-                                                  *[anything] * len(rule.variables)], 0)
-    return ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(head_term.update(arguments=[*case, *fresh]))),
-                    [ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired))])
+    name, anything = record_name(rule, shared), ast.Variable(loc, "_")
+    fired_head = ast.Function(loc, name, [ast.SymbolicTerm(loc, clingo.Number(rule.index)), *case, head_term, *values], 0)
+    fired_body = ast.Function(loc, name, [anything, *case, head_term.update(arguments=fresh), *[anything] * len(values)], 0)
+    derived = head_term.update(arguments=[*case, *fresh])
+    record = threaded.update(head=ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_head)))
+    rederive = ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(derived)),
+                        [ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(fired_body))])
+    return [record, rederive]
 
 
 def probe_rule(policy: Policy, rule: Rule, body: list, tag) -> ast.AST:

@@ -37,9 +37,8 @@ class Part:
     program: str = ""  # instrumented: every ground instance recorded
     checklist: str = ""  # instrumented only if it is a finding rule
     plain: str = ""  # as written, threaded
-    #: what a view needs once however many of its parts it keeps (the rederiving rule and the
-    #: `#show` of a record predicate several rules share)
-    program_once: str = ""
+    #: what the checklist needs once however many of its parts it keeps: the rederiving rule
+    #: and the `#show` of a record predicate its finding rules share
     checklist_once: str = ""
 
 

@@ -630,7 +630,7 @@ class _Jurisdiction:
         statements: list[ast.AST] = []
         for node, rule in kept:
             statements.extend(_policy.instrument(node, _policy.scoped(rule, node, local), local))
-        result = _ground(_policy.distinct(statements), timeout)
+        result = _ground(statements, timeout)
         if result is None:
             message = (f"grounding the {self.name} policy with no case did not finish in {timeout:g}s: "
                        "a recursive rule may derive new terms without end (like n(X+1) :- n(X))")
