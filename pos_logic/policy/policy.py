@@ -204,7 +204,8 @@ class Policy:
         keep = reachable(self.parts, self.index, present | self.fact_signatures) if present is not None \
             else [True] * len(self.parts)
         kept = [part for part, k in zip(self.parts, keep) if k]
-        once = dict.fromkeys(getattr(part, f"{view}_once", "") for part in kept)  # each shared statement once
+        # a checklist's shared record predicates: each projection and #show once
+        once = dict.fromkeys(part.checklist_once for part in kept) if view == "checklist" else {}
         return "\n".join([*(getattr(part, view) for part in kept), *filter(None, once)])
 
     @property
@@ -274,7 +275,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
             show = f"#show {record_name(rule)}/{record_arity(rule)}."
             program = "\n".join([*map(str, instrumented), show])
             checklist, once = str(threaded), ""
-            if rule.is_finding and len(instrumented) > 1:
+            if rule.is_finding:
                 record, rederive = instrument(node, rule, local, threaded, shared=True)
                 checklist, once = str(record), f"{rederive}\n#show {record_name(rule, True)}/{record_arity(rule)}."
             parts.append(Part(*signatures(threaded), program=program, checklist=checklist,
