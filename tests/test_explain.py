@@ -4,7 +4,7 @@ conditions, and the case-file lines underneath."""
 from pos_logic.engine.engine import run_cases
 from pos_logic.explain.explain import findings_of
 from pos_logic.policy.policy import load_policy
-from tests.conftest import make_case
+from tests.conftest import TESTLAND_RULES, make_case
 
 
 def _finding(case, kind, label, depth=None):
@@ -81,3 +81,40 @@ def test_money_arithmetic_is_explained_in_words_not_limbs():
            "rounded half_up to the cent, $2.43" in says
     heads = {d.rule.head for d in derivations}
     assert "money_scaled" in heads and not heads & {"money_digit", "money_rest", "money_carry", "money_limb"}
+    # the rounding names the quotient it rounds, from its own values (internal steps are not recorded)
+    [rounding] = [d for d in derivations if d.rule.head == "money_round"][:1]
+    [quotient] = [p for p in rounding.premises if p.atom and p.atom.startswith("money_quotient")]
+    assert quotient.kind == "derived" and quotient.text.startswith("the quotient's magnitude in whole cents")
+    assert quotient.atom == "money_quotient(unit_rate_of(5), $2.42, 9500)"
+    assert "money_quotient(unit_rate_of(5),usd(0,2,42),9500)" in rounding.ground_rule
+
+
+def test_full_derivations_do_not_record_internal_steps_yet_name_them(testland):
+    """The money library's limbs are `%@ internal:`: full derivations leave their rules
+    unrecorded (half a heavy case's records), and a premise on one is still said by its
+    phrase, with the atom the reading rule's values give. every=True records them too."""
+    policy = load_policy("testland")
+    case = make_case("compensation $30,000.00")
+    [run] = run_cases([case], policy)
+    [every] = run_cases([case], policy, every=True)
+    internal = {r.index for r in policy.rules if r.head in policy.internal}
+    assert internal and not internal & {f.rule for f in run.firings}
+    assert internal & {f.rule for f in every.firings}
+    assert [f for f in every.firings if f.rule not in internal] == run.firings
+
+
+def test_an_internal_atom_read_with_an_anonymous_variable_is_named_by_its_phrase(testland):
+    """A rule that reads an internal helper with `_` cannot be given the atom (no record names
+    it): its premise is the helper's phrase and the atom as the rule writes it."""
+    (testland / "testland" / "rules.lp").write_text(TESTLAND_RULES + """
+%@ internal: the scaled amount's quotient
+quotient_of(A, Q, R) :- compensation(A, Q), R = 1.
+%@ id: T-6
+%@ cite: Testland Code § 6
+%@ says: A quotient is computed.
+advisory(A, quotient) :- quotient_of(A, _, R), R > 0.
+""")
+    f = _finding(make_case("compensation $30,000.00"), "advisory", "quotient")
+    [premise] = [p for p in f.derivations[0].premises if p.kind == "derived"]
+    assert premise.text == "the scaled amount's quotient: quotient_of(1,_,1)"
+    assert premise.atom == "quotient_of(1,_,1)"

@@ -34,7 +34,7 @@ def _by_jurisdiction():
     return sorted(runs.items())
 
 
-@pytest.mark.parametrize("view, every", [("checklist", 1), ("program", 30)])
+@pytest.mark.parametrize("view, every", [("checklist", 1), ("derivations", 30), ("program", 30)])
 def test_each_pinned_case_with_only_the_rules_it_reaches_derives_what_every_rule_derives(view, every):
     """The checklist view records every finding rule's instances, on every pinned case; the
     program view every case rule's, on one case in `every` (it costs ~0.1 s a case)."""

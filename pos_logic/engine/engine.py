@@ -54,11 +54,13 @@ class CaseRun:
 
 def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, explain: bool = True,
               settings: dict[str, str] | None = None, depth: int | None = None,
-              together: bool = False, peers: list[list[Fact]] | None = None) -> list[CaseRun]:
+              together: bool = False, peers: list[list[Fact]] | None = None, every: bool = False) -> list[CaseRun]:
     """Check cases of one jurisdiction; results come back in the order of `cases`.
 
     depth=1 reads only what the finding rules recorded (enough for a checklist, and most of
-    the cost of reading an answer is in the other records); None reads every derivation.
+    the cost of reading an answer is in the other records); None reads every derivation an
+    explanation follows, and every=True the steps of the `%@ internal:` helpers too (coverage
+    counts them, why-not may test their atoms).
     together=True: the cases are one run's portfolio, each sees the others' agreements with
     its vendors and cost centers (portfolio.py); peers: those facts, one list a case, from a
     portfolio gathered beyond these cases."""
@@ -68,7 +70,7 @@ def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, exp
     for run, more in zip(runs, peers or []):
         run.facts.extend(more)
     for start in range(0, len(runs), chunk):
-        _solve(runs[start:start + chunk], policy, explain, depth)
+        _solve(runs[start:start + chunk], policy, explain, depth, every)
     return runs
 
 
@@ -118,8 +120,8 @@ def present(runs: list[CaseRun]) -> set[Signature]:
     return found
 
 
-def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None) -> None:
-    view = "plain" if not explain else "checklist" if depth == 1 else "program"
+def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None, every: bool) -> None:
+    view = "plain" if not explain else "program" if every else "checklist" if depth == 1 else "derivations"
     shows = "" if explain else " ".join(f"#show {k}/{n}." for k, n in _finding_signatures())
     symbols = answer(runs, policy, policy.text(view, present(runs)), shows)
     for sym in symbols:

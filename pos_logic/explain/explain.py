@@ -262,20 +262,22 @@ class _Explainer:
     def premise(self, rule: Rule, i: int, binding, words: dict[str, str], visiting) -> Premise | None:
         """Body literal i of `rule` at the firing `binding` (`words`: its values' text)."""
         plan = rule.plan
-        text = plan.body[i].shown(words)
         template = plan.atoms[i]
         if template is not None:
-            atom = template.shown(words)
             pred = plan.predicates[i]
             if plan.kinds[i] == "not":
+                atom = template.shown(words)
                 means, means_not = self.means.get(pred, ("", ""))
                 phrase = means_not or (f"not ({means})" if means else
                                        self.absent(pred, [t.value(binding, words) for t in plan.arguments[i]], atom))
                 return Premise("not", phrase, atom=f"not {atom}")
             sym = self.atom_at(rule, i, binding, words)
-            if sym is None:
-                return Premise("fact", atom, atom=atom)
-            return self.atom_premise(sym, visiting)
+            if sym is not None:
+                return self.atom_premise(sym, visiting, pred)
+            atom = template.shown(words)  # with `_`: an internal helper's atom, which no record names
+            phrase = self.internal.get(pred)
+            return Premise("derived", f"{phrase}: {atom}", atom=atom) if phrase else Premise("fact", atom, atom=atom)
+        text = plan.body[i].shown(words)  # the literal as written at the firing: an atom's premise has its own
         comparison = plan.comparisons[i]
         if comparison is not None:
             values = [t.value(binding, words) for t in comparison.operands]
@@ -313,17 +315,16 @@ class _Explainer:
             return self.trace.matching(rule.plan.predicates[i], values)
         return self.trace.matches(substitute(rule.node.body[i].atom.symbol, binding))
 
-    def atom_premise(self, sym: Symbol, visiting) -> Premise:
-        """A positive condition: a case fact, a derived atom (with its derivation), or a policy fact."""
-        name = sym.name  # a call into C each time it is read
+    def atom_premise(self, sym: Symbol, visiting, name: str | None = None) -> Premise:
+        """A positive condition: a case fact, a derived atom (with its derivation), or a policy
+        fact. name: its predicate, if the caller knows it (reading it is a call into C)."""
+        name = sym.name if name is None else name
         if (fact := self.trace.fact(sym, name)) is not None:
             return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
                            source=f"{fact.span.file}:{fact.span.line}",
                            source_text=self.run.case.source_line(fact.span.line))
         firings = self.derived.get(sym)  # one lookup: a symbol's hash and equality are calls into C
-        if firings is not None:
-            if name in self.internal:
-                return Premise("derived", f"{self.internal[name]}: {atom_text(sym)}", atom=atom_text(sym))
+        if firings is not None and name not in self.internal:
             means = self.means.get(name, ("", ""))[0]
             text = f"{means}: {atom_text(sym)}" if means else atom_text(sym)
             deep = self.depth is None or len(visiting) < self.depth
@@ -337,8 +338,10 @@ class _Explainer:
             if a.get("cite"):
                 text += f" ({a['cite']})"
             return Premise("policy", text, atom=atom_text(sym), source=f"{rule.file}:{rule.line}")
-        if sym.name not in self.run_fact_names:  # derived, its derivation not read (depth 1)
-            means = self.means.get(sym.name, ("", ""))[0]
+        if name in self.internal:  # a helper's step: not recorded (engine.run_cases), said by its phrase
+            return Premise("derived", f"{self.internal[name]}: {atom_text(sym)}", atom=atom_text(sym))
+        if name not in self.run_fact_names:  # derived, its derivation not read (depth 1)
+            means = self.means.get(name, ("", ""))[0]
             return Premise("derived", f"{means}: {atom_text(sym)}" if means else atom_text(sym), atom=atom_text(sym))
         return Premise("fact", atom_text(sym), atom=atom_text(sym))
 

@@ -35,7 +35,7 @@ def why_not_text(case: Case, result: CaseResult, query: str, settings: dict[str,
         return f"{query} IS derived: run pos explain {case.file} \"{query}\" for its derivation\n"
     policy = load_policy(case.jurisdiction, policies)
     known_words(key, policy, case)
-    [run] = run_cases([case], policy, settings=settings)
+    [run] = run_cases([case], policy, settings=settings, every=True)
     attempts = why_not(run, policy, kind, tuple(key))
     return render.why_not(query, attempts, case, policy.means)
 

@@ -199,7 +199,8 @@ class Policy:
 
     def text(self, view: str, present: set[Signature] | None = None) -> str:
         """The case rules in `view` (program: every rule instrumented, with the `#show` of its
-        records; checklist: only the finding rules; plain: none), keeping only those that can
+        records; derivations: all but the internal helpers; checklist: only the finding rules;
+        plain: none), keeping only those that can
         fire when the case facts' predicates are `present` (None: every rule)."""
         keep = reachable(self.parts, self.index, present | self.fact_signatures) if present is not None \
             else [True] * len(self.parts)
@@ -279,7 +280,8 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
                 record, rederive = instrument(node, rule, local, threaded, shared=True)
                 checklist, once = str(record), f"{rederive}\n#show {record_name(rule, True)}/{record_arity(rule)}."
             parts.append(Part(*signatures(threaded), program=program, checklist=checklist,
-                              checklist_once=once, plain=str(threaded)))
+                              checklist_once=once, plain=str(threaded),
+                              internal=bool(rule.annotations.get("internal"))))
             read_by_cases |= _predicates(node)
     facts, facts_read, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
     means: dict[str, tuple[str, str]] = {}

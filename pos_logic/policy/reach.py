@@ -40,6 +40,13 @@ class Part:
     #: what the checklist needs once however many of its parts it keeps: the rederiving rule
     #: and the `#show` of a record predicate its finding rules share
     checklist_once: str = ""
+    internal: bool = False  # a `%@ internal:` helper, whose steps explanations do not follow
+
+    @property
+    def derivations(self) -> str:
+        """What full explanations read: every rule instrumented but the internal helpers, whose
+        steps no explanation follows (the money library's limbs: half a heavy case's records)."""
+        return self.plain if self.internal else self.program
 
 
 @dataclass(frozen=True)

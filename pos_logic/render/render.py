@@ -108,8 +108,14 @@ def json_parts(results: Iterable[CaseResult], *, policies: dict | None = None, s
 
 
 def json_case(r: CaseResult, derivations: bool = False) -> str:
-    """One case's part of the JSON document, as json_document places it."""
-    return _dumps(case_json(r, derivations)).replace("\n", "\n    ")  # a string holds no newline
+    """One case's part of the JSON document, as json_document places it: two levels in, as
+    orjson writes it inside two lists, less their brackets (indenting the text afterwards
+    copied megabytes a case once more)."""
+    nested = orjson.dumps([[case_json(r, derivations)]], option=orjson.OPT_INDENT_2)
+    return nested[len(_NESTED_OPEN):-len(_NESTED_CLOSE)].decode()
+
+
+_NESTED_OPEN, _NESTED_CLOSE = b"[\n  [\n    ", b"\n  ]\n]"
 
 
 def json_document(cases: Iterable[str], *, policies: dict | None = None, settings: dict | None = None,

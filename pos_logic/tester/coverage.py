@@ -93,7 +93,7 @@ def measure(cases: list[Case], settings: dict[str, str] | None = None, *, polici
     out = {}
     for jurisdiction, group in sorted(by_jurisdiction.items()):
         policy = load_policy(jurisdiction, policies)
-        runs = run_cases(group, policy, settings=settings)
+        runs = run_cases(group, policy, settings=settings, every=True)
         fired = {f.rule for run in runs for f in run.firings} | set(policy.global_rules.values())
         out[jurisdiction] = Coverage(policy.rules, fired, _boundaries(runs, policy))
     return out
