@@ -275,8 +275,8 @@ class _Explainer:
             if sym is not None:
                 return self.atom_premise(sym, visiting, pred)
             atom = template.shown(words)  # with `_`: an internal helper's atom, which no record names
-            phrase = self.internal.get(pred)
-            return Premise("derived", f"{phrase}: {atom}", atom=atom) if phrase else Premise("fact", atom, atom=atom)
+            helper = self.internal.get(pred)
+            return Premise("derived", f"{helper}: {atom}", atom=atom) if helper else Premise("fact", atom, atom=atom)
         text = plan.body[i].shown(words)  # the literal as written at the firing: an atom's premise has its own
         comparison = plan.comparisons[i]
         if comparison is not None:
