@@ -319,7 +319,7 @@ class _Explainer:
         """A positive condition: a case fact, a derived atom (with its derivation), or a policy
         fact. name: its predicate, if the caller knows it (reading it is a call into C)."""
         name = sym.name if name is None else name
-        if (fact := self.trace.fact(sym, name)) is not None:
+        if name in self.run_fact_names and (fact := self.trace.fact(sym, name)) is not None:
             return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
                            source=f"{fact.span.file}:{fact.span.line}",
                            source_text=self.run.case.source_line(fact.span.line))

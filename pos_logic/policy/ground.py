@@ -13,7 +13,7 @@ people. Shared by explanations, why-not and coverage.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import clingo
 from clingo import Symbol, SymbolType, ast
@@ -132,16 +132,27 @@ class Template:
 
     def symbol(self, words: dict[str, str]) -> Symbol | None:
         """The ground term, evaluated as clingo would; None if it is not ground or undefined."""
+        if len(self.parts) == 1:
+            return self._constant
         out = [self.parts[0]]
         for i in range(1, len(self.parts), 2):
             value = words.get(self.parts[i])
             if value is None:
                 return None
             out += ["(", value, ")", self.parts[i + 1]]
-        try:
-            return clingo.parse_term("".join(out))
-        except RuntimeError:
-            return None
+        return _evaluated("".join(out))
+
+    @cached_property
+    def _constant(self) -> Symbol | None:
+        """A term without variables, evaluated once (a constant operand, `pct(1000)`)."""
+        return _evaluated(self.parts[0])
+
+
+def _evaluated(text: str) -> Symbol | None:
+    try:
+        return clingo.parse_term(text)
+    except RuntimeError:
+        return None
 
 
 class RulePlan:
