@@ -200,8 +200,8 @@ class Policy:
     def text(self, view: str, present: set[Signature] | None = None) -> str:
         """The case rules in `view` (program: every rule instrumented, with the `#show` of its
         records; derivations: all but the internal helpers; checklist: only the finding rules;
-        plain: none), keeping only those that can
-        fire when the case facts' predicates are `present` (None: every rule)."""
+        plain: none), keeping only those that can fire when the case facts' predicates are
+        `present` (None: every rule)."""
         keep = reachable(self.parts, self.index, present | self.fact_signatures) if present is not None \
             else [True] * len(self.parts)
         kept = [part for part, k in zip(self.parts, keep) if k]
