@@ -450,3 +450,22 @@ def test_the_real_policies_lint_clean_but_for_the_coverage_table(tmp_path):
     errors = [d.headline() for d in found if not is_warning(d)]
     assert errors == [], "\n".join(errors)
 
+
+
+def test_an_internal_helper_read_with_an_anonymous_variable_is_a_warning(land):
+    """An internal helper's steps are not recorded: the rule that reads it gives its atom, so a
+    `_` there would be printed as `_` (a `not` of one, or a read by another helper, is fine)."""
+    path = _extra(land, """
+        %@ internal: the quotient and its remainder
+        quotient_of(A, Q, 1) :- compensation(A, Q).
+        %@ internal: the quotient and its remainder
+        quotient_kept(A, Q) :- quotient_of(A, Q, _).
+        %@ id: T-6
+        %@ cite: Testland Code § 6
+        %@ says: A quotient is kept.
+        advisory(A, quotient) :- quotient_of(A, _, R), quotient_kept(A, Q), not quotient_of(A, Q, 0), R > 0.
+        """)
+    found = [d for d in _lint(land) if "internal helper" in d.message]
+    d = _find(found, path, 8, "quotient_of is an internal helper", column=26)
+    assert is_warning(d) and "name its arguments here instead of '_'" in d.message
+    assert len(found) == 1
