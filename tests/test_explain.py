@@ -91,8 +91,8 @@ def test_money_arithmetic_is_explained_in_words_not_limbs():
 
 def test_full_derivations_do_not_record_internal_steps_yet_name_them(testland):
     """The money library's limbs are `%@ internal:`: full derivations leave their rules
-    unrecorded (half a heavy case's records), and a premise on one is still said by its
-    phrase, with the atom the reading rule's values give. every=True records them too."""
+    unrecorded (half a heavy case's records; the money test above shows a premise on one still
+    said by its phrase); every=True records them too, and the other firings are the same."""
     policy = load_policy("testland")
     case = make_case("compensation $30,000.00")
     [run] = run_cases([case], policy)

@@ -451,7 +451,6 @@ def test_the_real_policies_lint_clean_but_for_the_coverage_table(tmp_path):
     assert errors == [], "\n".join(errors)
 
 
-
 def test_an_internal_helper_read_with_an_anonymous_variable_is_a_warning(land):
     """An internal helper's steps are not recorded: the rule that reads it gives its atom, so a
     `_` there would be printed as `_` (a `not` of one, or a read by another helper, is fine)."""
