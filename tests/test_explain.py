@@ -118,3 +118,22 @@ advisory(A, quotient) :- quotient_of(A, _, R), R > 0.
     [premise] = [p for p in f.derivations[0].premises if p.kind == "derived"]
     assert premise.text == "the scaled amount's quotient: quotient_of(1,_,1)"
     assert premise.atom == "quotient_of(1,_,1)"
+
+
+def test_internal_marks_the_predicate_so_none_of_its_rules_is_recorded(testland):
+    """`%@ internal:` above one rule makes the predicate internal (the explanation never follows
+    its atoms), so a second rule for it without the annotation is not recorded either."""
+    (testland / "testland" / "rules.lp").write_text(TESTLAND_RULES + """
+%@ internal: the scaled amount's quotient
+quotient_of(A, Q, 1) :- compensation(A, Q).
+quotient_of(A, Q, 2) :- reimbursable(A, Q).
+%@ id: T-6
+%@ cite: Testland Code § 6
+%@ says: A quotient is computed.
+advisory(A, quotient) :- quotient_of(A, Q, R), R > 0.
+""")
+    policy = load_policy("testland")
+    [run] = run_cases([make_case("compensation $30,000.00\nreimbursable $1.00")], policy)
+    assert "quotient_of" in policy.internal
+    assert not [f for f in run.firings if policy.rules[f.rule].head == "quotient_of"]
+    assert len([f for f in run.firings if policy.rules[f.rule].head == "advisory"]) == 2

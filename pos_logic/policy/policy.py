@@ -266,6 +266,8 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
     parts: list[Part] = []
     final_rules: list[Rule] = []
     read_by_cases: set[str] = set()
+    # `%@ internal:` marks a predicate: explanations never follow its atoms, whichever rule derived them
+    internal = {r.head: r.annotations["internal"] for _, r in kept if r.annotations.get("internal")}
     for node, rule in kept:
         rule = _with_node(scoped(rule, node, local), node)
         final_rules.append(rule)
@@ -281,7 +283,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
                 checklist, once = str(record), f"{rederive}\n#show {record_name(rule, True)}/{record_arity(rule)}."
             parts.append(Part(*signatures(threaded), program=program, checklist=checklist,
                               checklist_once=once, plain=str(threaded),
-                              internal=bool(rule.annotations.get("internal"))))
+                              internal=rule.head in internal))
             read_by_cases |= _predicates(node)
     facts, facts_read, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
     means: dict[str, tuple[str, str]] = {}
@@ -291,8 +293,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
             means.setdefault(rule.head, (a.get("means", ""), a.get("means_not", "")))
     return Policy(jurisdiction, root, tuple(files), tuple(final_rules), tuple(parts), Index.of(tuple(parts)),
                   "\n".join(facts), frozenset(facts_read), global_rules, frozenset(local),
-                  frozenset(case_facts), settings, means,
-                  {r.head: r.annotations["internal"] for r in final_rules if r.annotations.get("internal")}, key)
+                  frozenset(case_facts), settings, means, internal, key)
 
 
 def _solve_globals(statements: list[ast.AST], rules: list[Rule],
