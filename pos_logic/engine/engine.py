@@ -16,6 +16,7 @@ case text is ever parsed as ASP.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -29,6 +30,7 @@ from ..language.model import FINDINGS, Case
 from ..policy.policy import CASE_DOMAIN, PROBE, Policy, clingo_diagnostic
 from ..policy.reach import Signature
 from .portfolio import link
+from .symbols import add_facts, split
 
 DEFAULT_CHUNK = 500
 
@@ -93,11 +95,7 @@ def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str = "", e
                 for node in extra:
                     builder.add(node)
         with ctl.backend() as backend:
-            for number, run in enumerate(runs):
-                case = Number(number)
-                backend.add_rule([backend.add_atom(Function(CASE_DOMAIN, [case]))])
-                for fact in run.facts:
-                    backend.add_rule([backend.add_atom(Function(fact.name, [case, *fact.args]))])
+            add_facts(backend, _threaded(runs))
         ctl.ground([("base", [])])
     except RuntimeError:
         if messages:
@@ -114,6 +112,15 @@ def answer(runs: list[CaseRun], policy: Policy, program: str, shows: str = "", e
     raise PolicyError("the policy has no answer for these cases (a rule must be contradictory)")
 
 
+def _threaded(runs: list[CaseRun]) -> Iterator[tuple[str, tuple[Symbol, ...]]]:
+    """Each run's facts with its number first, after the fact that it is a case."""
+    for number, run in enumerate(runs):
+        case = Number(number)
+        yield CASE_DOMAIN, (case,)
+        for fact in run.facts:
+            yield fact.name, (case, *fact.args)
+
+
 def present(runs: list[CaseRun]) -> set[Signature]:
     """The predicates of the runs' facts, threaded (the case comes first)."""
     found = {(CASE_DOMAIN, 1)}
@@ -128,11 +135,11 @@ def _solve(runs: list[CaseRun], policy: Policy, explain: bool, depth: int | None
     symbols = answer(runs, policy, policy.text(view, present(runs)), shows)
     for sym in symbols:
         if explain:  # records: rule number, case, head, values
-            rule, case, head, *values = sym.arguments
-            runs[case.number].firings.append(Firing(rule.number, head, tuple(values)))
+            (rule, case), (head, *values) = split(sym, 2)
+            runs[case].firings.append(Firing(rule, head, tuple(values)))
         else:  # plain mode: findings only
-            case, *args = sym.arguments
-            runs[case.number].firings.append(Firing(-1, Function(sym.name, args), ()))
+            (case,), args = split(sym, 1)
+            runs[case].firings.append(Firing(-1, Function(sym.name, args), ()))
     for run in runs:
         run.firings.sort(key=lambda f: (f.rule, f.head))
 
@@ -143,8 +150,8 @@ def probe(runs: list[CaseRun], policy: Policy, probes: list) -> list[list[Symbol
     symbols = answer(runs, policy, policy.plain, f"#show {PROBE}/2.", probes)
     out: list[list[Symbol]] = [[] for _ in runs]
     for sym in symbols:
-        case, tag = sym.arguments
-        out[case.number].append(tag)
+        (case,), (tag,) = split(sym, 1)
+        out[case].append(tag)
     for found in out:
         found.sort()
     return out
