@@ -219,13 +219,13 @@ def cite_requirements(findings: list[Finding]) -> list[Finding]:
     """A rule annotated `%@ cite_from: PRED` (a missing document or approval) cites the
     provisions of the findings its PRED premise names, every rule that requires the document
     or approval, and lists their ids among its own: it breaks each of those provisions."""
-    by_atom = {d.atom: f for f in findings for d in f.derivations}
+    by_head = {d.head: f for f in findings for d in f.derivations}
     for f in findings:
         source = f.derivations[0].rule.annotations.get("cite_from")
         if not source:
             continue
         required = [r.rule.annotations for d in f.derivations for atom in d.atoms_of(source)
-                    if atom in by_atom for r in by_atom[atom].derivations]
+                    if atom in by_head for r in by_head[atom].derivations]
         f.cited = combine(a["cite"] for a in required if a.get("cite")) or None
         f.cited_ids = tuple(dict.fromkeys(a["id"] for a in required if a.get("id")))
     return findings

@@ -188,3 +188,32 @@ def test_a_trace_finds_a_fact_by_its_atom_and_builds_only_the_atoms_asked_about(
     assert all("symbol" not in vars(f) for f in run.facts if f.name != "agreement")
     [compensation] = [f for f in run.facts if f.name == "compensation"]
     assert list(trace.matching("compensation", [Number(1), None])) == [compensation.symbol]
+
+
+def test_a_trace_matches_bound_arguments_as_comparing_every_atom_would():
+    """trace.matching looks atoms up by their bound arguments' values, in an index a predicate
+    gets for each set of bound positions; it must find what comparing every atom of the
+    predicate finds, in the same order (derived atoms, then facts), however the arguments are
+    bound: here each atom of the bundled example's answer, with each of its first three
+    arguments bound or not."""
+    import itertools
+
+    from pos_logic.engine.trace import Trace
+    from pos_logic.language.load import load_case
+    policy = load_policy("arkansas")
+    [run] = run_cases([load_case(Path(__file__).parents[1] / "cases/examples/acme-counseling.pos")], policy)
+    trace = Trace(run, policy)
+
+    def every(name, arity):
+        derived = [h for h in trace.derived if h.name == name and len(h.arguments) == arity]
+        return derived + list(dict.fromkeys(f.symbol for f in run.facts if f.name == name and len(f.args) == arity))
+
+    atoms = [*trace.derived, *(f.symbol for f in run.facts)]
+    assert len(atoms) > 100
+    for sym in atoms:
+        args = sym.arguments
+        for bound in itertools.product([True, False], repeat=min(len(args), 3)):
+            values = [a if i >= len(bound) or bound[i] else None for i, a in enumerate(args)]
+            want = [s for s in every(sym.name, len(args))
+                    if all(v is None or v == a for v, a in zip(values, s.arguments))]
+            assert list(trace.matching(sym.name, values)) == want, (sym, values)

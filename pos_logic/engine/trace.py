@@ -18,6 +18,7 @@ from weakref import WeakValueDictionary
 from clingo import Symbol
 
 from .engine import CaseRun, Firing
+from .symbols import arguments
 from ..language.facts import Fact
 from ..policy.ground import term_symbol, unifies
 from ..policy.policy import Policy, Rule
@@ -32,6 +33,7 @@ class Trace:
             self.derived.setdefault(firing.head, []).append(firing)
         self._by_name: dict[str, list[Symbol]] | None = None
         self._by_key: dict[str, dict[tuple, list[tuple[Symbol, list[Symbol]]]]] = {}
+        self._by_bound: dict[tuple[str, int, tuple[int, ...]], dict[tuple, list[Symbol]]] = {}
         self._fact_index: dict[str, dict[Symbol, Fact]] = {}
         #: derivations built so far, by atom: the shared graph explanations are read from. Weak:
         #: a derivation asks its explainer for its premises, and a strong map back to it would
@@ -80,11 +82,18 @@ class Trace:
                 yield sym
 
     def matching(self, name: str, values: list[Symbol | None]) -> Iterator[Symbol]:
-        """matches, for a pattern whose arguments are values or unbound variables (None)."""
-        first = values[0] if values else None
-        for sym, args in self._keyed(name).get((len(values), first), []):
-            if all(v is None or v == a for v, a in zip(values, args)):
-                yield sym
+        """matches, for a pattern whose arguments are values or unbound variables (None): one
+        lookup by the bound arguments' values, in an index built when the predicate is first
+        asked for with those positions bound. Comparing each atom of the agreement instead was
+        a call into C an argument: a checklist's `cite_from` rules (`document(A, F, _)`) each
+        compared every document the agreement requires."""
+        bound = tuple(i for i, v in enumerate(values) if v is not None)
+        index = self._by_bound.get((name, len(values), bound))
+        if index is None:
+            index = self._by_bound[name, len(values), bound] = {}
+            for sym, args in self._keyed(name).get((len(values), None), []):
+                index.setdefault(tuple(args[i] for i in bound), []).append(sym)
+        return iter(index.get(tuple(values[i] for i in bound), ()))
 
     def _keyed(self, name) -> dict[tuple, list[tuple[Symbol, list[Symbol]]]]:
         """A predicate's atoms, each with its arguments, by arity and first argument, derived
@@ -100,7 +109,7 @@ class Trace:
             keyed = self._by_key[name] = {}
             facts = self._facts_of(name) if name is not None else {}
             for sym in itertools.chain(self._by_name.get(name, ()), facts):
-                args = sym.arguments
+                args = arguments(sym)
                 keyed.setdefault((len(args), None), []).append((sym, args))
                 if args:
                     keyed.setdefault((len(args), args[0]), []).append((sym, args))

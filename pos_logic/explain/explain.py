@@ -26,6 +26,7 @@ from functools import cached_property, lru_cache
 from clingo import Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
+from ..engine import symbols
 from ..engine.engine import CaseRun, Firing
 from ..engine.trace import Trace
 from ..policy.ground import atom_text, compare_values, fill, substitute, symbol_text
@@ -64,13 +65,19 @@ class Derivation:
     (the comparisons and negations its reason quotes), and working out every premise of every
     finding was most of the cost of a one-agreement check."""
 
-    def __init__(self, atom: str, rule: Rule, says: str, cure: str, source: "_Explainer", head: Symbol,
+    def __init__(self, head: Symbol, rule: Rule, says: str, cure: str, source: "_Explainer",
                  binding: dict[str, Symbol], visiting: tuple[Symbol, ...]):
-        self.atom, self.rule, self.says, self.cure = atom, rule, says, cure
+        #: the atom derived (without the case argument)
+        self.head, self.rule, self.says, self.cure = head, rule, says, cure
         # what working out a premise needs, kept rather than closed over: closures made every
         # case's explanation a reference cycle, left for the garbage collector to find
-        self._source, self._head, self._binding, self._visiting = source, head, binding, visiting
+        self._source, self._binding, self._visiting = source, binding, visiting
         self._built: dict[int, Premise | None] = {}
+
+    @cached_property
+    def atom(self) -> str:
+        """The derived atom as the explanation writes it, when first read: a checklist reads none."""
+        return atom_text(self.head)
 
     @cached_property
     def _words(self) -> dict[str, str]:
@@ -93,25 +100,25 @@ class Derivation:
         """The comparisons and negative conditions alone, without working out the rest."""
         return [p for i in self.rule.plan.conditions if (p := self._at(i)) is not None]
 
-    def atoms_of(self, predicate: str) -> list[str]:
-        """The atoms the positive premises on `predicate` stand for, as text, without working
-        the premises out (what a `cite_from` rule reads of its premise, for every case)."""
+    def atoms_of(self, predicate: str) -> list[Symbol]:
+        """The atoms the positive premises on `predicate` stand for, without working the
+        premises out (what a `cite_from` rule reads of its premise, for every case)."""
         plan = self.rule.plan
         found = (self._source.atom_at(self.rule, i, self._binding, self._words)
                  for i, (kind, on) in enumerate(zip(plan.kinds, plan.predicates))
                  if kind == "atom" and on == predicate)
-        return [atom_text(sym) for sym in found if sym is not None]
+        return [sym for sym in found if sym is not None]
 
     @cached_property
     def ground_rule(self) -> str:
         texts = [t.shown(self._words) for t in self.rule.plan.body]
-        return f"{self._head}." if not texts else f"{self._head} :- {'; '.join(texts)}."
+        return f"{self.head}." if not texts else f"{self.head} :- {'; '.join(texts)}."
 
     def __getstate__(self) -> dict:
         """Worked out in full before it goes to another process (check_files jobs > 1): the
         explainer it would ask stays behind."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_source", "_head", "_binding", "_words", "_visiting", "_json")}
-        state.update(premises=self.premises, ground_rule=self.ground_rule)
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_source", "_binding", "_words", "_visiting", "_json")}
+        state.update(atom=self.atom, premises=self.premises, ground_rule=self.ground_rule)
         return state
 
     @cached_property
@@ -222,7 +229,7 @@ class _Explainer:
             kind = self.policy.rules[firings[0].rule].head  # head.name would be a call into C
             if kind not in FINDING_KINDS:
                 continue
-            arguments = head.arguments
+            arguments = symbols.arguments(head)
             if not arguments:
                 continue
             agreement, *args = arguments
@@ -234,7 +241,7 @@ class _Explainer:
                 label = f"{key[0]} {' '.join(key[1:])}"
             elif len(key) > 1:
                 label = " ".join(key)
-            number = agreement.number if agreement.type is SymbolType.Number else 0
+            number = symbols.number(agreement) or 0
             derivations = [self.derivation(head, f, ()) for f in firings]
             if len(derivations) > 1:
                 derivations.sort(key=lambda d: (d.rule.annotations.get("id", ""), d.rule.index))
@@ -254,7 +261,7 @@ class _Explainer:
         binding = dict(zip(rule.variables, firing.values))
         says = fill(rule.annotations.get("says", ""), binding)
         cure = fill(rule.annotations.get("cure", ""), binding)
-        d = Derivation(atom_text(head), rule, says, cure, self, head, binding, (*visiting, head))
+        d = Derivation(head, rule, says, cure, self, binding, (*visiting, head))
         if first and self.depth is None:  # the memo is read only when following every derivation
             self.memo[head] = d
         return d
