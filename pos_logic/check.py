@@ -13,6 +13,7 @@ import gc
 import os
 import pickle
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -273,7 +274,7 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
     load = partial(_load_files, policies=root, settings=settings, packed=workers is not None)
     parts = [files[start:start + chunk] for start in range(0, len(files), chunk)]
     try:
-        with rare_collections():  # pass 1 keeps up to KEEP_PARSED parsed cases
+        with collector_off():  # pass 1 keeps up to KEEP_PARSED parsed cases
             for loaded in workers.map(load, parts) if workers else map(load, parts):
                 for file in loaded:
                     problems += file.problems
@@ -309,7 +310,7 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
 
     def results() -> Iterator:
         try:
-            with rare_collections():
+            with collector_off():
                 for done in workers.map(check, chunks()) if workers else map(check, chunks()):
                     for result in done:
                         if step:
@@ -322,19 +323,34 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
     return Run(problems, results())
 
 
+#: runs in progress in this process (the web server's threads run their own), and whether
+#: the cyclic collector was on when the first began
+_running, _collector_was_on = 0, True
+_running_lock = threading.Lock()
+
+
 @contextmanager
-def rare_collections():
-    """Python's cyclic garbage collector made rare while a run checks: a case's parse, answer
-    and explanation are freed by reference count (they hold no cycles: test_check.py), so the
-    collector finds nothing, yet at its default thresholds it walked the live chunk (hundreds
-    of cases, ~1,000 objects each) every few cases, a quarter of a case's time. The thresholds
-    are put back when the run ends."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], 50_000), max(before[1], 20), max(before[2], 100))
+def collector_off():
+    """Python's cyclic garbage collector off while a run works, turned back on (if it was on)
+    when the last run of the process ends. A case's parse, answer and explanation are freed by
+    reference count (they hold no cycles, nor does a file that fails to load: test_check.py),
+    so the collector finds nothing, yet it walked what a run keeps alive: at its default
+    thresholds the live chunk every few cases, a quarter of a case's time; at thresholds of
+    50,000 still the chunk and the cases held between the passes, ~10% of a one-agreement run
+    (bench/README.md, 2026-12-07)."""
+    global _running, _collector_was_on
+    with _running_lock:
+        if _running == 0:
+            _collector_was_on = gc.isenabled()
+            gc.disable()
+        _running += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _running_lock:
+            _running -= 1
+            if _running == 0 and _collector_was_on:
+                gc.enable()
 
 
 @dataclass
@@ -349,7 +365,7 @@ class _Loaded:
     case: Case | bytes | None = None  # bytes: pickled, to cross between processes as it is
 
 
-@rare_collections()
+@collector_off()
 def _load_files(paths: list[Path], policies: Path, settings: dict[str, str], packed: bool) -> list[_Loaded]:
     out = []
     policy: dict[str, Policy] = {}
@@ -367,7 +383,7 @@ def _load_files(paths: list[Path], policies: Path, settings: dict[str, str], pac
     return out
 
 
-@rare_collections()
+@collector_off()
 def _check_chunk(part: tuple[list[Case | bytes], list[list[Fact]]], depth: int | None, settings: dict[str, str],
                  policies: Path, each: Callable[[CaseResult], Any] | None) -> list:
     held, peers = part
