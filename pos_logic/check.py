@@ -323,8 +323,8 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
     return Run(problems, results())
 
 
-#: runs in progress in this process (the web server's threads run their own), and whether
-#: the cyclic collector was on when the first began
+#: runs in progress in this process (runs in threads count here together), and whether the
+#: cyclic collector was on when the first began
 _running, _collector_was_on = 0, True
 _running_lock = threading.Lock()
 

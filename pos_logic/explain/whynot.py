@@ -19,7 +19,7 @@ from clingo.ast import ASTType
 from ..engine.engine import CaseRun, probe
 from .explain import key_text
 from ..policy.ground import atom_text, compare, fill, one_line, substitute, term_symbol
-from ..policy.policy import Policy, Rule, probe_rule, probe_variables
+from ..policy.policy import Policy, Rule, probe_rule, probe_variables, variables_in
 from ..engine.trace import Trace
 
 @dataclass
@@ -67,24 +67,12 @@ def candidate_rules(policy: Policy, kind: str, key: tuple[str, ...]) -> list[Rul
 
 def _could_be(arg, want: str) -> bool:
     """Could a head argument stand for the key text a user asked about?"""
-    if not _has_variables(arg):
+    if not variables_in(arg):
         sym = term_symbol(arg)
         return sym is None or key_text(sym).lower() == want.lower()
     if arg.ast_type is ASTType.Function and arg.name:
         return want.lower().startswith(arg.name.lower() + "(")
     return True
-
-
-def _has_variables(term) -> bool:
-    found = []
-
-    class _Find(ast.Transformer):
-        def visit_Variable(self, var):
-            found.append(var)
-            return var
-
-    _Find()(term)
-    return bool(found)
 
 
 def why_not(run: CaseRun, policy: Policy, kind: str, key: tuple[str, ...]) -> list[Attempt]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -266,8 +267,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
     parts: list[Part] = []
     final_rules: list[Rule] = []
     read_by_cases: set[str] = set()
-    # `%@ internal:` marks a predicate: explanations never follow its atoms, whichever rule derived them
-    internal = {r.head: r.annotations["internal"] for _, r in kept if r.annotations.get("internal")}
+    internal = internal_predicates(r for _, r in kept)
     for node, rule in kept:
         rule = _with_node(scoped(rule, node, local), node)
         final_rules.append(rule)
@@ -294,6 +294,12 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
     return Policy(jurisdiction, root, tuple(files), tuple(final_rules), tuple(parts), Index.of(tuple(parts)),
                   "\n".join(facts), frozenset(facts_read), global_rules, frozenset(local),
                   frozenset(case_facts), settings, means, internal, key)
+
+
+def internal_predicates(rules: Iterable[Rule]) -> dict[str, str]:
+    """`%@ internal:` marks a predicate, whichever of its rules carries it: explanations never
+    follow its atoms (they say its phrase, the value), and its rules run unrecorded."""
+    return {r.head: r.annotations["internal"] for r in rules if r.annotations.get("internal")}
 
 
 def _solve_globals(statements: list[ast.AST], rules: list[Rule],
@@ -499,17 +505,22 @@ class _CaseThreader(ast.Transformer):
         return atom
 
 
-def _variables(node: ast.AST) -> list[str]:
+def variables_in(node: ast.AST) -> list[str]:
+    """The name of every variable in `node`, as often as it occurs, `_` included."""
     names: list[str] = []
 
     class _Collect(ast.Transformer):
         def visit_Variable(self, var):
-            if var.name != "_" and var.name not in names:
-                names.append(var.name)
+            names.append(var.name)
             return var
 
     _Collect()(node)
     return names
+
+
+def _variables(node: ast.AST) -> list[str]:
+    """The named variables of `node`, each once, in order."""
+    return list(dict.fromkeys(v for v in variables_in(node) if v != "_"))
 
 
 def global_variables(rule: ast.AST) -> list[str]:

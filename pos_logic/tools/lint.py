@@ -626,14 +626,14 @@ class _Jurisdiction:
         """A rule that reads a `%@ internal:` helper names its arguments: the helper's steps are
         not recorded, so an explanation shows its atom as the reading rule's values fill it,
         and a `_` there stays a `_`."""
-        internal = {r.rule.head for r in self.rules if r.rule.annotations.get("internal")}
+        internal = _policy.internal_predicates(r.rule for r in self.rules)
         for r in self.rules:
             if r.rule.head in internal:
                 continue
             for atom, how in _body_atoms(r.node, with_how=True):
                 sym = atom.symbol
                 if how is None and sym.ast_type is ASTType.Function and sym.name in internal \
-                        and _anonymous(sym):
+                        and "_" in _policy.variables_in(sym):
                     self.at(r.src, _at(atom), f"{WARNING}{sym.name} is an internal helper, which an explanation "
                                               "shows as this rule's values fill it: name its arguments here "
                                               "instead of '_', which it would print")
@@ -748,20 +748,6 @@ def _body_atoms(rule: ast.AST, with_how: bool = False):
         else:
             collect(lit, "an aggregate")
     return out if with_how else [a for a, _ in out]
-
-
-def _anonymous(node: ast.AST) -> bool:
-    """Does a term have an anonymous variable `_` in it?"""
-    found: list[ast.AST] = []
-
-    class _Anonymous(ast.Transformer):
-        def visit_Variable(self, var):
-            if var.name == "_":
-                found.append(var)
-            return var
-
-    _Anonymous()(node)
-    return bool(found)
 
 
 def _external_calls(node: ast.AST) -> list[ast.AST]:
