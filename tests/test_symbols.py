@@ -33,6 +33,14 @@ def test_arguments_are_the_public_arguments(sym):
 
 
 @settings(max_examples=300, deadline=None)
+@given(NAMES.filter(bool), st.lists(TERMS, max_size=6))
+def test_function_is_the_public_function(name, args):
+    made = symbols.function(name, args)
+    assert made == clingo.Function(name, args)
+    assert str(made) == str(clingo.Function(name, args)) and made.arguments == args
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(-(2**31), 2**31 - 1), min_size=1, max_size=3), st.lists(TERMS, max_size=4))
 def test_split_reads_the_leading_numbers_and_keeps_the_rest(numbers, rest):
     sym = clingo.Function("_pos_rn_2_h", [*map(clingo.Number, numbers), *rest])

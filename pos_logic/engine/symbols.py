@@ -14,7 +14,7 @@ in threads. Measured: bench/README.md, 2026-12-07.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from clingo import Symbol
@@ -55,14 +55,25 @@ def split(sym: Symbol, leading: int) -> tuple[list[int], list[Symbol]]:
     return numbers, [Symbol(rep) for rep in reps[leading:]]  # type: ignore[return-value]
 
 
+def function(name: str, args: Sequence[Symbol]) -> Symbol:
+    """`Function(name, args)`: one buffer, no wrapper for the arguments."""
+    out = _ffi.new("clingo_symbol_t*")
+    _create(name, args, out)
+    return Symbol(out[0])
+
+
 def add_facts(backend, facts: Iterable[tuple[str, tuple[Symbol, ...]]]) -> None:
     """`backend.add_rule([backend.add_atom(Function(name, args))])` for each (name, args)."""
     rep, sym, atom = backend._rep, _ffi.new("clingo_symbol_t*"), _ffi.new("clingo_atom_t*")
     for name, args in facts:
-        _handle_error(_lib.clingo_symbol_create_function(
-            _encoded(name), _ffi.new("clingo_symbol_t[]", [a._rep for a in args]), len(args), True, sym))
+        _create(name, args, sym)
         _handle_error(_lib.clingo_backend_add_atom(rep, sym, atom))
         _handle_error(_lib.clingo_backend_rule(rep, False, atom, 1, _ffi.NULL, 0))
+
+
+def _create(name: str, args: Sequence[Symbol], out) -> None:
+    _handle_error(_lib.clingo_symbol_create_function(
+        _encoded(name), _ffi.new("clingo_symbol_t[]", [a._rep for a in args]), len(args), True, out))
 
 
 @lru_cache(maxsize=1 << 10)  # a policy's predicate names

@@ -19,7 +19,7 @@ disclosure threshold $25,000.00").
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -306,51 +306,49 @@ class _Explainer:
 
     def atom_at(self, rule: Rule, i: int, binding, words: dict[str, str]) -> Symbol | None:
         """The atom positive body literal i of `rule` stands for at the firing: the one it
-        names, or (a literal with `_`) the first it matches; None if none does."""
-        template = rule.plan.atoms[i]
+        names, or (a literal with `_`) the first it matches; None if none does. An atom whose
+        arguments all have values is made from them (no text for clingo to parse)."""
+        plan = rule.plan
+        template = plan.atoms[i]
         if template is None:  # not an atom
             return None
-        sym = template.symbol(words)
-        return sym if sym is not None else next(self.matches(rule, i, binding, words), None)
-
-    def matches(self, rule: Rule, i: int, binding, words: dict[str, str]) -> Iterator[Symbol]:
-        """The atoms body literal i of `rule` stands for at `binding`: by value where each
-        argument is a value or an unbound variable, else by unifying the substituted AST."""
-        arguments = rule.plan.arguments[i]
+        arguments = plan.arguments[i]
+        if not arguments:  # a constant, or a classically negated atom: its text
+            return template.symbol(words)
         values = [t.value(binding, words) for t in arguments]
-        if all(v is not None or t.variable for v, t in zip(values, arguments)):
-            return self.trace.matching(rule.plan.predicates[i], values)
-        return self.trace.matches(substitute(rule.node.body[i].atom.symbol, binding))
+        known = [v for v in values if v is not None]
+        if len(known) == len(values):
+            return symbols.function(plan.predicates[i], known)
+        if all(v is not None or t.variable for v, t in zip(values, arguments)):  # `_` or unbound variables
+            return next(self.trace.matching(plan.predicates[i], values), None)
+        return next(self.trace.matches(substitute(rule.node.body[i].atom.symbol, binding)), None)
 
     def atom_premise(self, sym: Symbol, visiting, name: str | None = None) -> Premise:
         """A positive condition: a case fact, a derived atom (with its derivation), or a policy
         fact. name: its predicate, if the caller knows it (reading it is a call into C)."""
         name = sym.name if name is None else name
+        atom = atom_text(sym)
         if name in self.run_fact_names and (fact := self.trace.fact(sym, name)) is not None:
-            return Premise("fact", self.run.case.source_line(fact.span.line), atom=atom_text(sym),
-                           source=f"{fact.span.file}:{fact.span.line}",
-                           source_text=self.run.case.source_line(fact.span.line))
+            line = self.run.case.source_line(fact.span.line)
+            return Premise("fact", line, atom=atom, source=f"{fact.span.file}:{fact.span.line}", source_text=line)
         firings = self.derived.get(sym)  # one lookup: a symbol's hash and equality are calls into C
         if firings is not None and name not in self.internal:
             means = self.means.get(name, ("", ""))[0]
-            text = f"{means}: {atom_text(sym)}" if means else atom_text(sym)
             deep = self.depth is None or len(visiting) < self.depth
             sub = self.derivation(sym, firings[0], visiting) if deep and sym not in visiting else None
-            return Premise("derived", text, atom=atom_text(sym), derivation=sub)
+            return Premise("derived", f"{means}: {atom}" if means else atom, atom=atom, derivation=sub)
         if (rule := self.trace.global_rule(sym)) is not None:
             a = rule.annotations
-            text = atom_text(sym)
-            if a.get("says"):
-                text = f"{a['says']}: {text}"
+            text = f"{a['says']}: {atom}" if a.get("says") else atom
             if a.get("cite"):
                 text += f" ({a['cite']})"
-            return Premise("policy", text, atom=atom_text(sym), source=f"{rule.file}:{rule.line}")
+            return Premise("policy", text, atom=atom, source=f"{rule.file}:{rule.line}")
         if name in self.internal:  # a helper's step: not recorded (engine.run_cases), said by its phrase
-            return Premise("derived", f"{self.internal[name]}: {atom_text(sym)}", atom=atom_text(sym))
+            return Premise("derived", f"{self.internal[name]}: {atom}", atom=atom)
         if name not in self.run_fact_names:  # derived, its derivation not read (depth 1)
             means = self.means.get(name, ("", ""))[0]
-            return Premise("derived", f"{means}: {atom_text(sym)}" if means else atom_text(sym), atom=atom_text(sym))
-        return Premise("fact", atom_text(sym), atom=atom_text(sym))
+            return Premise("derived", f"{means}: {atom}" if means else atom, atom=atom)
+        return Premise("fact", atom, atom=atom)
 
     def absent(self, predicate: str, values: list[Symbol | None], text: str) -> str:
         """A negative condition on a case fact (its arguments' values, None where unbound), as

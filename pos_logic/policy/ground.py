@@ -258,9 +258,14 @@ symbol_text = lru_cache(maxsize=1 << 16)(Symbol.__str__)
 
 @lru_cache(maxsize=1 << 16)
 def atom_text(sym: Symbol) -> str:
-    if not sym.arguments:
-        return sym.name
-    return f"{sym.name}({', '.join(format_symbol(a) if value_from_symbol(a) is not None else str(a) for a in sym.arguments)})"
+    """An atom as an explanation writes it: amounts, dates and percentages as people write them."""
+    arguments = sym.arguments
+    return f"{sym.name}({', '.join(map(_argument_text, arguments))})" if arguments else sym.name
+
+
+@lru_cache(maxsize=1 << 16)
+def _argument_text(sym: Symbol) -> str:
+    return format_symbol(sym) if value_from_symbol(sym) is not None else str(sym)
 
 
 def fill(template: str, binding: dict[str, Symbol], unbound: str | None = None) -> str:
