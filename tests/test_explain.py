@@ -1,10 +1,31 @@
 """Explanations are derivations: rule, citation, comparisons with the real amounts, negative
 conditions, and the case-file lines underneath."""
 
+import json
+
+from pos_logic.check import check_cases
 from pos_logic.engine.engine import run_cases
 from pos_logic.explain.explain import findings_of
 from pos_logic.policy.policy import load_policy
+from pos_logic.render.render import as_json
+from pos_logic.web.report import html_report
 from tests.conftest import TESTLAND_RULES, make_case
+
+
+LOOP = """
+%@ id: T-8
+%@ cite: Testland Code § 8
+%@ says: Y follows from X.
+advisory(A, y) :- advisory(A, x).
+%@ id: T-9
+%@ cite: Testland Code § 9
+%@ says: X follows from Y.
+advisory(A, x) :- advisory(A, y).
+%@ id: T-10
+%@ cite: Testland Code § 10
+%@ says: X follows from compensation.
+advisory(A, x) :- compensation(A, _).
+"""
 
 
 def _finding(case, kind, label, depth=None):
@@ -137,3 +158,29 @@ advisory(A, quotient) :- quotient_of(A, Q, R), R > 0.
     assert "quotient_of" in policy.internal
     assert not [f for f in run.firings if policy.rules[f.rule].head == "quotient_of"]
     assert len([f for f in run.firings if policy.rules[f.rule].head == "advisory"]) == 2
+
+
+def test_a_positive_loop_in_the_policy_is_explained_without_going_round(testland):
+    """x's first firing (T-9) is through y and y's (T-8) through x: the derivations that full
+    explanations share must still not lead back to themselves, so the JSON document and the
+    HTML page are finite (both ran out of stack before), and y's premise x is named."""
+    (testland / "testland" / "rules.lp").write_text(TESTLAND_RULES + LOOP)
+    [result] = check_cases([make_case("compensation $30,000.00")], depth=None)
+
+    def walk(derivation, path):
+        assert derivation not in path, "a derivation leads back to itself"
+        for premise in derivation.premises:
+            for p in (premise, *premise.parts):
+                if p.derivation is not None:
+                    walk(p.derivation, path + [derivation])
+
+    for f in result.findings:
+        for d in f.derivations:
+            walk(d, [])
+    [x] = [f for f in result.findings if f.label == "x"]
+    assert [d.rule.annotations["id"] for d in x.derivations] == ["T-10", "T-9"]
+    [y] = [f for f in result.findings if f.label == "y"]
+    assert [p.atom for p in y.derivations[0].premises] == ["advisory(1, x)"]
+    doc = json.loads(as_json([result], derivations=True))
+    assert {f["finding"] for f in doc["cases"][0]["findings"]} >= {"x", "y"}
+    assert "advisory(1, x)" in html_report([result])

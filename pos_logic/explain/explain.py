@@ -93,7 +93,7 @@ class Derivation:
     @cached_property
     def premises(self) -> list[Premise]:
         """One per body literal that says something: a fact, a derived atom, a condition."""
-        return [p for i in range(len(self.rule.plan.kinds)) if (p := self._at(i)) is not None]
+        return self._source.premises(self)
 
     @property
     def conditions(self) -> list[Premise]:
@@ -221,6 +221,8 @@ class _Explainer:
         self.means = policy.means
         self.internal = policy.internal
         self.memo: MutableMapping[Symbol, Derivation] = self.trace.derivations
+        #: following every derivation: the heads whose premises are being worked out (premises)
+        self.expanding: set[Symbol] = set()
         self.run_fact_names = {f.name for f in run.facts} | set(policy.case_facts)
 
     def findings(self) -> list[Finding]:
@@ -261,10 +263,33 @@ class _Explainer:
         binding = dict(zip(rule.variables, firing.values))
         says = fill(rule.annotations.get("says", ""), binding)
         cure = fill(rule.annotations.get("cure", ""), binding)
-        d = Derivation(head, rule, says, cure, self, binding, (*visiting, head))
+        d = Derivation(head, rule, says, cure, self, binding, () if self.depth is None else (*visiting, head))
         if first and self.depth is None:  # the memo is read only when following every derivation
             self.memo[head] = d
         return d
+
+    def premises(self, d: Derivation) -> list[Premise]:
+        """A derivation's premises. Following every derivation, a derived premise's own
+        derivation is worked out before this returns, with `d`'s head on the stack of heads being
+        worked out, and a premise whose atom is on that stack is not followed: so a derivation
+        only ever leads to finished ones, and the graph the memo shares has no cycle even where
+        the policy has a positive loop (`a :- b.  b :- a.  a :- c.`: a's first firing is through
+        b, b's through a). Limited to a depth, each derivation has its own path instead."""
+        at = d._at
+        if self.depth is not None:
+            return [p for i in range(len(d.rule.plan.kinds)) if (p := at(i)) is not None]
+        fresh = d.head not in self.expanding
+        self.expanding.add(d.head)
+        try:
+            out = [p for i in range(len(d.rule.plan.kinds)) if (p := at(i)) is not None]
+            for p in out:
+                for q in (p, *p.parts):
+                    if q.derivation is not None:
+                        q.derivation.premises  # worked out now, while d's head is on the stack
+        finally:
+            if fresh:
+                self.expanding.discard(d.head)
+        return out
 
     def premise(self, rule: Rule, i: int, binding, words: dict[str, str], visiting) -> Premise | None:
         """Body literal i of `rule` at the firing `binding` (`words`: its values' text)."""
@@ -334,8 +359,11 @@ class _Explainer:
         firings = self.derived.get(sym)  # one lookup: a symbol's hash and equality are calls into C
         if firings is not None and name not in self.internal:
             means = self.means.get(name, ("", ""))[0]
-            deep = self.depth is None or len(visiting) < self.depth
-            sub = self.derivation(sym, firings[0], visiting) if deep and sym not in visiting else None
+            if self.depth is None:
+                sub = None if sym in self.expanding else self.derivation(sym, firings[0], visiting)
+            else:
+                sub = self.derivation(sym, firings[0], visiting) \
+                    if len(visiting) < self.depth and sym not in visiting else None
             return Premise("derived", f"{means}: {atom}" if means else atom, atom=atom, derivation=sub)
         if (rule := self.trace.global_rule(sym)) is not None:
             a = rule.annotations
