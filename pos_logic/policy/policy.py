@@ -268,6 +268,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
     final_rules: list[Rule] = []
     read_by_cases: set[str] = set()
     internal = internal_predicates(r for _, r in kept)
+    followed = followed_predicates(kept, internal)
     for node, rule in kept:
         rule = _with_node(scoped(rule, node, local), node)
         final_rules.append(rule)
@@ -283,7 +284,7 @@ def compile_policy(jurisdiction: str, root: Path, key: str = "") -> Policy:
                 checklist, once = str(record), f"{rederive}\n#show {record_name(rule, True)}/{record_arity(rule)}."
             parts.append(Part(*signatures(threaded), program=program, checklist=checklist,
                               checklist_once=once, plain=str(threaded),
-                              internal=rule.head in internal))
+                              followed=rule.head in followed))
             read_by_cases |= _predicates(node)
     facts, facts_read, global_rules = _solve_globals(statements, final_rules, read_by_cases - local)
     means: dict[str, tuple[str, str]] = {}
@@ -462,7 +463,8 @@ def read_rule(index: int, path: Path, node: ast.AST, lines: list[str], errors: l
 
 # -- which predicates depend on a case ---------------------------------------------------------
 
-def _predicates(node: ast.AST) -> set[str]:
+def _predicates(node: ast.AST, negated: bool = True) -> set[str]:
+    """The predicates a rule's body names (negated=False: but those of its `not` atoms)."""
     found: set[str] = set()
 
     class _Collect(ast.Transformer):
@@ -472,8 +474,30 @@ def _predicates(node: ast.AST) -> set[str]:
             return atom
 
     for lit in node.body:
-        _Collect()(lit)
+        if negated or not (lit.ast_type is ASTType.Literal and lit.sign != ast.Sign.NoSign
+                           and lit.atom.ast_type is ASTType.SymbolicAtom):
+            _Collect()(lit)
     return found
+
+
+def followed_predicates(kept: list[tuple[ast.AST, Rule]], internal: dict[str, str]) -> frozenset[str]:
+    """The predicates whose atoms a full explanation can follow to a derivation: the findings'
+    and, to a fixed point, those a rule for one of them names outside its `not` atoms (a
+    positive premise, an aggregate's condition), not through the `%@ internal:` helpers. Only
+    their rules record in the full-derivation program: in a heavy case two thirds of the
+    records were of atoms no explanation reached (read only under `not`, or by helpers)."""
+    reads: dict[str, set[str]] = {}
+    for node, rule in kept:
+        if rule.head not in internal:
+            reads.setdefault(rule.head, set()).update(_predicates(node, negated=False))
+    found = {rule.head for _, rule in kept if rule.is_finding}
+    todo = list(found)
+    while todo:
+        for name in reads.get(todo.pop(), ()):
+            if name not in found:
+                found.add(name)
+                todo.append(name)
+    return frozenset(found - internal.keys())
 
 
 def local_predicates(nodes: list[ast.AST], case_facts: set[str]) -> set[str]:

@@ -40,13 +40,16 @@ class Part:
     #: what the checklist needs once however many of its parts it keeps: the rederiving rule
     #: and the `#show` of a record predicate its finding rules share
     checklist_once: str = ""
-    internal: bool = False  # a `%@ internal:` helper, whose steps explanations do not follow
+    #: can a full explanation follow its head's atoms (policy.followed_predicates)? Not those of
+    #: the `%@ internal:` helpers (the money library's limbs: half a heavy case's records), nor
+    #: those read only under `not`
+    followed: bool = True
 
     @property
     def derivations(self) -> str:
-        """What full explanations read: every rule instrumented but the internal helpers, whose
-        steps no explanation follows (the money library's limbs: half a heavy case's records)."""
-        return self.plain if self.internal else self.program
+        """What full explanations read: the rules whose atoms they can follow instrumented, the
+        others as written."""
+        return self.program if self.followed else self.plain
 
 
 @dataclass(frozen=True)
