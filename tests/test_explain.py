@@ -9,7 +9,7 @@ from pos_logic.engine.engine import run_cases
 from pos_logic.explain.explain import findings_of
 from pos_logic.language.load import load_case
 from pos_logic.policy.policy import load_policy
-from pos_logic.render.render import as_json
+from pos_logic.render.render import as_json, trees
 from pos_logic.web.report import html_report
 from tests.conftest import TESTLAND_RULES, make_case
 
@@ -215,3 +215,20 @@ def test_a_positive_loop_in_the_policy_is_explained_without_going_round(testland
     doc = json.loads(as_json([result], derivations=True))
     assert {f["finding"] for f in doc["cases"][0]["findings"]} >= {"x", "y"}
     assert "advisory(1, x)" in html_report([result])
+
+
+def test_a_finding_two_rules_derive_prints_both_derivations(testland):
+    """`pos explain` printed a finding's second derivation as 'derived as shown above' and
+    pointed at the first, another rule's: each ground rule instance is printed once instead."""
+    (testland / "testland" / "rules.lp").write_text(TESTLAND_RULES + """
+%@ id: T-13
+%@ cite: Testland Code § 13
+%@ says: A paid contract needs the board's approval.
+approval(A, board) :- compensation(A, _).
+""")
+    [result] = check_cases([make_case("compensation $30,000.00")], depth=None)
+    [board] = [f for f in result.findings if f.label == "board"]
+    printed = trees([board])
+    assert "ground rule: approval(1,board) :- agreement(1)." in printed
+    assert "ground rule: approval(1,board) :- compensation(1,_)." in printed
+    assert "derived as shown above" not in printed

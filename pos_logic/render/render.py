@@ -192,12 +192,13 @@ def case_json(r: CaseResult, derivations: bool = True) -> dict:
 
 
 class _Shown:
-    """What a tree has printed already: an atom's derivation is printed once, labelled [n], and
-    later uses of the atom point back at it (one subtree used 34 times prints once)."""
+    """What a tree has printed already: each ground rule instance is printed once, labelled [n],
+    and later uses of it point back at it (one subtree used 34 times prints once). By instance,
+    not by atom: a finding two rules derive prints both derivations."""
 
     def __init__(self, depth: int | None):
         self.depth = depth
-        self.labels: dict[str, int] = {}
+        self.labels: dict[tuple[int, str], int] = {}
 
 
 def tree(f: Finding, depth: int | None = None, shown: _Shown | None = None) -> str:
@@ -220,11 +221,12 @@ def _derivation(d: Derivation, indent: str, last: bool, lines: list[str], shown:
     a = d.rule.annotations
     branch, cont = ("└─ ", "   ") if last else ("├─ ", "│  ")
     head = a.get("id") or d.rule.head
-    if d.atom in shown.labels:
-        lines.append(f"{indent}{branch}{head} · derived as shown above [{shown.labels[d.atom]}]")
+    key = (d.rule.index, d.ground_rule)
+    if key in shown.labels:
+        lines.append(f"{indent}{branch}{head} · derived as shown above [{shown.labels[key]}]")
         return
-    shown.labels[d.atom] = len(shown.labels) + 1
-    lines.append(f"{indent}{branch}[{shown.labels[d.atom]}] {head}" + (f" · {a['cite']}" if a.get("cite") else "")
+    shown.labels[key] = len(shown.labels) + 1
+    lines.append(f"{indent}{branch}[{shown.labels[key]}] {head}" + (f" · {a['cite']}" if a.get("cite") else "")
                  + f" · {d.rule.file}:{d.rule.line}")
     inner = indent + cont
     if d.says:
