@@ -10,8 +10,8 @@ whole batch once per method, each method in a fresh worker process (clingo keeps
 it has seen for the life of a process, and peak RSS can only be read per process):
 
     cli-text     `pos check DIR` as one subprocess: process start + everything, text checklist
-    cli-json     `pos check --format json DIR`: the same with full derivations, JSON output
-                 (not run unless named in --methods: its output is ~200 KB per case)
+    cli-json     `pos check --format json --derivations DIR`: the same with full derivations, JSON
+                 output (not run unless named in --methods: its output is 1-2 MB per case)
     check-d1     pos_logic.check.check_files(paths, depth=1), then the text checklist rendered
     check-full   check_files(paths, depth=None), then the JSON with every derivation rendered
     plain        load_case + pos_logic.engine.engine.run_cases(explain=False): the case-threaded rules,
@@ -66,8 +66,8 @@ NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*")
 
 METHODS = ("cli-text", "cli-json", "check-d1", "check-d1-2p", "check-full", "plain", "clingo", "clingo-1", "stages",
            "xclingo")
-#: cli-json writes ~200 KB of JSON per case (every finding carries its whole derivation tree):
-#: about 2 GB for 10,000 cases; xclingo takes seconds a case. Both run only when asked for.
+#: cli-json writes every finding's whole derivation tree: ~1 MB of JSON a one-agreement case,
+#: ~2 MB a heavy one (20 GB for 10,000); xclingo takes seconds a case. Both run only when asked for.
 ON_REQUEST = ("cli-json", "xclingo")
 DEFAULT_METHODS = tuple(m for m in METHODS if m not in ON_REQUEST)
 #: cases per XclingoControl: its explainer holds ~150 MB a case, and re-grounds the translated
@@ -736,7 +736,8 @@ def measure(method: str, folder: Path, listing: Path, work: Path, chunk: int | N
     """One timed run of a method in a fresh process."""
     out = work / f"{method}.out"
     if method.startswith("cli-"):
-        argv = _pos_command() + ["check"] + (["--format", "json"] if method == "cli-json" else []) + [str(folder)]
+        argv = _pos_command() + ["check"] + (["--format", "json", "--derivations"] if method == "cli-json" else []) \
+            + [str(folder)]
         got = _spawn(argv, out, env)
         if got["code"] not in (0, 1, 3):
             raise SystemExit(f"`{' '.join(argv)}` exited {got['code']}")

@@ -11,7 +11,7 @@ import os
 import sys
 from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import click
 
@@ -169,15 +169,16 @@ def check(files, settings, strict, fmt, derivations, jobs):
                 run = stream_files(files, depth=depth, settings=chosen, step=step, policies=policies.root,
                                    jobs=jobs or available_cores(),
                                    each=partial(render.written, json=fmt == "json", derivations=derivations))
-                problems, texts = run.problems, (w.text for w in outcome.noting(run.results))
-                if fmt == "json":
-                    for part in render.json_document(texts, policies=resources.provenance(policies), settings=chosen,
+                problems, written = run.problems, outcome.noting(run.results)
+                if fmt == "json":  # UTF-8 bytes from orjson to standard output, never decoded
+                    parts = (cast(bytes, w.text) for w in written)
+                    for part in render.json_document(parts, policies=resources.provenance(policies), settings=chosen,
                                                      errors=sorted_diagnostics(problems), derivations=derivations):
                         click.echo(part, nl=False)
                 else:
                     from .render.terminal import echo_each
-                    echo_each((resources.header(policies) + "\n" if i == 0 else "\n") + text
-                              for i, text in enumerate(texts))
+                    echo_each((resources.header(policies) + "\n" if i == 0 else "\n") + cast(str, w.text)
+                              for i, w in enumerate(written))
     except InputError as err:
         if fmt != "json":
             _fail(err)

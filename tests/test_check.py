@@ -13,7 +13,7 @@ def _check_and_render() -> None:
     results, problems = check_files(CASES, depth=None, policies=Path("policies"))
     assert results and not problems
     text(results)
-    "".join(json_parts(results, derivations=True))
+    b"".join(json_parts(results, derivations=True))
 
 
 def test_a_checked_case_holds_no_reference_cycles():

@@ -138,7 +138,7 @@ def test_a_batch_split_over_processes_writes_the_text_and_json_written_in_one():
         run = check.stream_files(files, depth=None, chunk=2, jobs=2, each=each)
         assert list(run.results) == expected and not run.problems
     assert any(w.failed for w in expected) and any(w.incomplete for w in expected) \
-        and "derivations" in expected[0].text
+        and b"derivations" in expected[0].text
 
 
 def _dies(result):

@@ -61,9 +61,9 @@ def text(results: list[CaseResult]) -> str:
 @dataclass(frozen=True)
 class Written:
     """A checked case as `pos check` writes it (its checklist, or its part of the JSON
-    document) and what the run's exit code needs of it: what a worker process sends back."""
+    document, UTF-8) and what the run's exit code needs of it: what a worker process sends back."""
 
-    text: str
+    text: str | bytes
     failed: bool
     incomplete: bool
 
@@ -94,51 +94,50 @@ def as_json(results: Iterable[CaseResult], *, policies: dict | None = None, sett
     """One JSON document for a run, always (load errors included): what was found, under which
     tool, policies and settings. Derivations only when asked (they are large); the format is
     documented in docs/cli.md and docs/findings.schema.json."""
-    return "".join(json_parts(results, policies=policies, settings=settings, errors=errors, derivations=derivations))
+    return b"".join(json_parts(results, policies=policies, settings=settings, errors=errors,
+                               derivations=derivations)).decode()
 
 
 def json_parts(results: Iterable[CaseResult], *, policies: dict | None = None, settings: dict | None = None,
-               errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> Iterator[str]:
+               errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> Iterator[bytes]:
     """as_json's document in pieces, one a case, for a stream of results: each case is made
     JSON, written and dropped in turn (full derivations run to megabytes a case). The pieces
-    join to the bytes orjson (and json.dumps(indent=2, ensure_ascii=False)) writes for the
-    whole document."""
+    join to the UTF-8 bytes orjson (and json.dumps(indent=2, ensure_ascii=False)) writes for
+    the whole document."""
     return json_document((json_case(r, derivations) for r in results), policies=policies, settings=settings,
                          errors=errors, derivations=derivations)
 
 
-def json_case(r: CaseResult, derivations: bool = False) -> str:
+def json_case(r: CaseResult, derivations: bool = False) -> bytes:
     """One case's part of the JSON document, as json_document places it: two levels in, as
     orjson writes it inside two lists, less their brackets (indenting the text afterwards
-    copied megabytes a case once more)."""
+    copied megabytes a case once more). UTF-8 bytes, as they are written: made text, a heavy
+    case's 2 MB of derivations were decoded here and encoded again on their way out (and
+    again both ways between the processes of a long run)."""
     nested = orjson.dumps([[case_json(r, derivations)]], option=orjson.OPT_INDENT_2)
-    return nested[len(_NESTED_OPEN):-len(_NESTED_CLOSE)].decode()
+    return nested[len(_NESTED_OPEN):-len(_NESTED_CLOSE)]
 
 
 _NESTED_OPEN, _NESTED_CLOSE = b"[\n  [\n    ", b"\n  ]\n]"
 
 
-def json_document(cases: Iterable[str], *, policies: dict | None = None, settings: dict | None = None,
-                  errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> Iterator[str]:
-    """json_parts, given each case's part already written (json_case)."""
+def json_document(cases: Iterable[bytes], *, policies: dict | None = None, settings: dict | None = None,
+                  errors: list[Diagnostic] | tuple[()] = (), derivations: bool = False) -> Iterator[bytes]:
+    """json_parts, given each case's part already written (json_case). orjson writes the bytes
+    json.dumps(indent=2, ensure_ascii=False) would, encoded, ~25x faster."""
     head = {"version": JSON_VERSION,
             "tool": {"name": "pos-logic", "version": tool_version()},
             "policies": policies or {},
             "settings": dict(sorted((settings or {}).items())),
             "derivations": "full" if derivations else "none",
             "errors": [diagnostic_json(d) for d in errors]}
-    text = _dumps(head)
-    yield text[:-2] + ',\n  "cases": ['  # the head without its closing "\n}"
+    yield orjson.dumps(head, option=orjson.OPT_INDENT_2)[:-2] + b',\n  "cases": ['  # without its closing "\n}"
     first = True
     for case in cases:
-        yield ("\n    " if first else ",\n    ") + case
+        yield b"\n    " if first else b",\n    "
+        yield case  # not joined to its separator: a copy of megabytes
         first = False
-    yield "]\n}\n" if first else "\n  ]\n}\n"
-
-
-def _dumps(value) -> str:
-    # orjson writes the bytes json.dumps(indent=2, ensure_ascii=False) would, ~25x faster
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    yield b"]\n}\n" if first else b"\n  ]\n}\n"
 
 
 def diagnostic_json(d: Diagnostic) -> dict:
