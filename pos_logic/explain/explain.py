@@ -275,19 +275,18 @@ class _Explainer:
         only ever leads to finished ones, and the graph the memo shares has no cycle even where
         the policy has a positive loop (`a :- b.  b :- a.  a :- c.`: a's first firing is through
         b, b's through a). Limited to a depth, each derivation has its own path instead."""
-        at = d._at
-        if self.depth is not None:
-            return [p for i in range(len(d.rule.plan.kinds)) if (p := at(i)) is not None]
-        fresh = d.head not in self.expanding
-        self.expanding.add(d.head)
+        every = self.depth is None
+        pushed = every and d.head not in self.expanding
+        if pushed:
+            self.expanding.add(d.head)
         try:
-            out = [p for i in range(len(d.rule.plan.kinds)) if (p := at(i)) is not None]
-            for p in out:
+            out = [p for i in range(len(d.rule.plan.kinds)) if (p := d._at(i)) is not None]
+            for p in out if every else ():
                 for q in (p, *p.parts):
                     if q.derivation is not None:
                         q.derivation.premises  # worked out now, while d's head is on the stack
         finally:
-            if fresh:
+            if pushed:
                 self.expanding.discard(d.head)
         return out
 
