@@ -4,8 +4,11 @@ and every value keeps the line and column it was written at."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies
 
 from pos_logic.errors import Span
 from pos_logic.language.load import load_case_text
@@ -374,3 +377,98 @@ def test_amounts_separated_by_commas_are_separate_values():
     items = st.groups[0][0].value
     assert [v.value.cents for v in items] == [500, 600]
     assert st.groups[1][0].value.cents == 700
+
+
+# -- the fast parser and the careful one ---------------------------------------------------------
+
+def _by(which: str, text: str):
+    """What one of the two parsers makes of `text` (a newline added, as parse_text does): its
+    statements and literal errors, or the kind of syntax error that stops it."""
+    from lark.exceptions import UnexpectedInput
+
+    from pos_logic.language import parse
+
+    parsers = parse._parsers()
+    with parsers.lock:
+        parsers.builder.begin(FILE)
+        try:
+            made = getattr(parsers, which).parse(parse.one_newline(text) + "\n")
+        except UnexpectedInput:
+            return "syntax error"
+        return made, [str(d) for d in parsers.builder.errors]
+
+
+#: pieces of case text an edit inserts: every kind of token, and what breaks one
+_PIECES = ["{", "}", "[", "]", "(", ")", ",", ";", "\n", " ", "#note\n", '"a b"', '"', "$1,000.00", "$",
+           "-$5", "12.5%", "2025-07-01", "2025-13-01", "to", "through", "x", "-", "07/01/2025", "1.5", "0"]
+_SEEDS = sorted(p for p in (Path(__file__).parent.parent / "cases").rglob("*.pos"))
+
+
+def test_the_fast_parser_is_lark_cythons_where_it_is_installed(monkeypatch):
+    """pyproject.toml installs lark-cython wherever it has a wheel: without it every file is
+    parsed at Lark's own speed, a fifth slower or more (bench/README.md), which nothing else
+    would show."""
+    lark_cython = pytest.importorskip("lark_cython", reason="no lark-cython wheel for this Python")
+
+    from pos_logic.errors import InputError
+    from pos_logic.language import parse
+
+    parsers = parse._Parsers()
+    assert parsers.fast.options._plugins is lark_cython.plugins
+    monkeypatch.setattr(parse, "_parsers", lambda: parsers)
+    statements(SPANNED)
+    assert "careful" not in vars(parsers)  # made only for a file the fast one rejects: a second Lark is ~5 ms
+    with pytest.raises(InputError):
+        statements("x )\n")
+    assert parsers.careful.options._plugins == {}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=strategies.sampled_from(_SEEDS), edits=strategies.lists(strategies.tuples(strategies.floats(0, 1), strategies.integers(0, 6),
+                                                           strategies.sampled_from(_PIECES)), max_size=4))
+def test_the_fast_parser_makes_what_the_careful_one_makes(seed, edits):
+    """A file is parsed by lark-cython; one it rejects is parsed again by Lark's own parser,
+    which reports every error. So on any text the fast one accepts it must make the careful
+    one's statements and literal errors, and it must accept every text the careful one does."""
+    text = seed.read_text(encoding="utf-8")
+    for where, cut, piece in edits:  # replace a few characters somewhere with a piece
+        at = int(where * len(text))
+        text = text[:at] + piece + text[at + cut:]
+    assert _by("fast", text) == _by("careful", text)
+
+
+def _reported(text: str) -> list[str]:
+    from pos_logic.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        statements(text)
+    return [str(d) for d in caught.value.diagnostics]
+
+
+def _without_lark_cython(monkeypatch, work):
+    """work() with Lark's own parser alone, as where lark-cython has no wheel (pyproject.toml)."""
+    from pos_logic.language import parse
+
+    monkeypatch.setattr(parse, "_compiled", None)
+    parse._parsers.cache_clear()
+    try:
+        assert parse._parsers().fast is parse._parsers().careful
+        return work()
+    finally:
+        parse._parsers.cache_clear()
+
+
+@pytest.mark.parametrize("text", [
+    "a $1,00\nb ) 1\nc 2025-07-01 to\nd { e 1\n",  # a literal error, then three syntax errors
+    "a $1,00 2025-02-30\n",                            # literal errors alone
+    "a [1, 2\nb 3\n",                                  # a list left open
+])
+def test_a_file_the_fast_parser_rejects_reports_what_larks_own_parser_reports(monkeypatch, text):
+    """lark-cython cannot resume after an error: a file it rejects is parsed again by Lark's
+    own parser, so every error is reported, and nothing of the failed try is kept."""
+    with_it = _reported(text)
+    assert with_it == _without_lark_cython(monkeypatch, lambda: _reported(text))
+
+
+def test_without_lark_cython_files_parse_alike(monkeypatch):
+    assert statements(SPANNED) == _without_lark_cython(monkeypatch, lambda: statements(SPANNED))
