@@ -27,7 +27,7 @@ from .errors import Diagnostic, InputError, PosError, Span, closest
 from .tester.expect import Miss, compare
 from .explain.citations import combine
 from .explain.explain import Finding, findings_of
-from .engine.limits import bounded
+from .engine import limits
 from .language.facts import Fact, from_case
 from .language.load import load_case
 from .language.model import Case
@@ -149,7 +149,7 @@ def check_cases(cases: list[Case], depth: int | None = None,
         if problems:
             raise InputError(list(dict.fromkeys(problems)))
         more = f" and {len(indexes) - 1} more case(s)" if len(indexes) > 1 else ""
-        with bounded(f"checking {cases[indexes[0]].file}{more}"):
+        with limits.bounded(f"checking {cases[indexes[0]].file}{more}"):
             runs = run_cases([cases[i] for i in indexes], policy, settings=settings, depth=depth,
                              together=together, peers=[peers[i] for i in indexes] if peers else None)
             for i, run in zip(indexes, runs):
@@ -276,6 +276,7 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
     try:
         with collector_off():  # pass 1 keeps up to KEEP_PARSED parsed cases
             for loaded in workers.map(load, parts) if workers else map(load, parts):
+                limits.progress()  # the time limit is a chunk's, not the run's
                 for file in loaded:
                     problems += file.problems
                     unknown += file.unknown
@@ -312,6 +313,7 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
         try:
             with collector_off():
                 for done in workers.map(check, chunks()) if workers else map(check, chunks()):
+                    limits.progress()
                     for result in done:
                         if step:
                             step()
@@ -369,17 +371,19 @@ class _Loaded:
 def _load_files(paths: list[Path], policies: Path, settings: dict[str, str], packed: bool) -> list[_Loaded]:
     out = []
     policy: dict[str, Policy] = {}
-    for path in paths:
-        try:
-            case = load_case(path, policies)
-            if case.jurisdiction not in policy:  # loading hashes the policy's files: once a chunk
-                policy[case.jurisdiction] = load_policy(case.jurisdiction, policies)
-            unknown = check_settings(case, policy[case.jurisdiction], settings)
-        except InputError as err:
-            out.append(_Loaded(err.diagnostics))
-        else:
-            out.append(_Loaded([], unknown, case.jurisdiction, from_case(case, settings, policies, only=READS),
-                               pickle.dumps(case, pickle.HIGHEST_PROTOCOL) if packed else case))
+    more = f" and {len(paths) - 1} more file(s)" if len(paths) > 1 else ""
+    with limits.bounded(f"loading {paths[0]}{more}"):
+        for path in paths:
+            try:
+                case = load_case(path, policies)
+                if case.jurisdiction not in policy:  # loading hashes the policy's files: once a chunk
+                    policy[case.jurisdiction] = load_policy(case.jurisdiction, policies)
+                unknown = check_settings(case, policy[case.jurisdiction], settings)
+            except InputError as err:
+                out.append(_Loaded(err.diagnostics))
+            else:
+                out.append(_Loaded([], unknown, case.jurisdiction, from_case(case, settings, policies, only=READS),
+                                   pickle.dumps(case, pickle.HIGHEST_PROTOCOL) if packed else case))
     return out
 
 

@@ -75,7 +75,9 @@ _POLICIES = click.option(
               expose_value=False, is_eager=True, callback=_use_policies,
               help=f"Policy folder to use (else ${POLICIES_ENV}; default: the project's, else the bundled ones).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help=f"Stop with exit 2 after this long (default {limits.DEFAULT_SECONDS} s, or ${limits.TIME_ENV}).")
+              help=f"Stop with exit 2 when a chunk of up to {DEFAULT_CHUNK} cases, or what comes before the first, takes "
+                   f"longer than this (default {limits.DEFAULT_SECONDS} s, or ${limits.TIME_ENV}); a long run "
+                   "of many chunks is not stopped for its length.")
 @click.option("--memory-limit", type=click.IntRange(min=64), metavar="MB",
               help=f"Stop with exit 2 past this much memory (default {limits.DEFAULT_MEGABYTES} MB, or ${limits.MEMORY_ENV}).")
 def main(time_limit, memory_limit) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,39 @@ def test_a_policy_that_explodes_in_grounding_stops_at_the_limit(testland, tmp_pa
                            "check", str(case)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert fragment in proc.stderr and "boom.pos" in proc.stderr and "Traceback" not in proc.stderr
+
+
+#: a run of eight one-case chunks, each ~0.5 s (its text is written slowly), under a 2 s limit
+_LONG_RUN = """
+import sys, time
+from pathlib import Path
+from pos_logic.check import stream_files
+from pos_logic.engine import limits
+from pos_logic.policy.policy import load_policy
+load_policy("arkansas", Path(sys.argv[1]))  # compiled once, before the clock starts
+lift = limits.install(2.0)
+def slowly(result):
+    time.sleep(0.5)
+    return result.case.file
+run = stream_files(sys.argv[2:], depth=1, chunk=1, each=slowly, policies=Path(sys.argv[1]))
+print(len(list(run.results)), "checked")
+lift()
+"""
+
+
+def test_the_time_limit_bounds_each_chunk_not_the_whole_run(tmp_path):
+    """A state's contract book is hours of chunks: the limit is the longest a chunk (or what comes
+    before the first) may take, each chunk done starts it again, so a healthy run longer than the
+    limit is not stopped as a runaway policy (it was, after --time-limit seconds in all)."""
+    files = []
+    for n in range(8):
+        files.append(tmp_path / f"case-{n}.pos")
+        files[-1].write_text((ROOT / "cases" / "examples" / "acme-counseling.pos").read_text())
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", _LONG_RUN, str(ROOT / "policies"), *map(str, files)],
+                          capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout) == (0, "8 checked\n"), proc.stderr
+    assert time.monotonic() - started > 4.0  # longer than the limit twice over
 
 
 # -- the commands that load a rule folder another way: diff (two revisions), serve, fmt ---------------

@@ -29,6 +29,7 @@ from ..language.facts import Fact, from_case
 from ..language.model import FINDINGS, Case
 from ..policy.policy import CASE_DOMAIN, PROBE, Policy, clingo_diagnostic
 from ..policy.reach import Signature
+from . import limits
 from .portfolio import link
 from .symbols import add_facts, split
 
@@ -75,6 +76,7 @@ def run_cases(cases: list[Case], policy: Policy, chunk: int = DEFAULT_CHUNK, exp
         run.facts.extend(more)
     for start in range(0, len(runs), chunk):
         _solve(runs[start:start + chunk], policy, explain, depth, every)
+        limits.progress()
     return runs
 
 

@@ -6,6 +6,11 @@ works, so a watchdog thread can end the process when the time is up; memory is c
 RLIMIT_AS, which makes clingo's allocation fail (MemoryError), and `bounded` turns that into a
 PolicyError. Limits come from `pos --time-limit/--memory-limit` or POS_TIME_LIMIT (seconds) and
 POS_MEMORY_LIMIT (MB).
+
+The time limit is the longest a command may go without progress, not its whole length: each
+chunk of cases checked or loaded (`progress`) starts it again. A state's book of 100,000 cases
+takes longer than any sensible limit, and must not be stopped for it; one chunk, or the policy's
+loading before the first, that takes so long is a policy that grounds to too much.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import resource
 import sys
 import threading
+import time
 from contextlib import contextmanager
 
 from ..errors import PosError
@@ -30,8 +36,8 @@ class LimitError(PosError):
 
 
 def install(seconds: float | None = None, megabytes: int | None = None):
-    """Cap this process, memory now and time from now, until the returned function is called
-    (a command calls it when it ends)."""
+    """Cap this process, memory now and time from now (from each `progress` on), until the
+    returned function is called (a command calls it when it ends)."""
     seconds = seconds or float(os.environ.get(TIME_ENV) or DEFAULT_SECONDS)
     megabytes = megabytes or int(os.environ.get(MEMORY_ENV) or DEFAULT_MEGABYTES)
     before = resource.getrlimit(resource.RLIMIT_AS)
@@ -39,15 +45,42 @@ def install(seconds: float | None = None, megabytes: int | None = None):
     wanted = megabytes * 2**20
     if (hard == resource.RLIM_INFINITY or wanted < hard) and (soft == resource.RLIM_INFINITY or wanted < soft):
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
-    watchdog = threading.Timer(seconds, _out_of_time, args=(seconds,))
-    watchdog.daemon = True
-    watchdog.start()
+    global _watchdog
+    _watchdog = _Watchdog(seconds)
+    _watchdog.start()
 
     def lift() -> None:
-        watchdog.cancel()
+        global _watchdog
+        if _watchdog is not None:
+            _watchdog.stop.set()
+            _watchdog = None
         resource.setrlimit(resource.RLIMIT_AS, before)
 
     return lift
+
+
+def progress() -> None:
+    """A chunk of a run is done: the time limit starts again (nothing happens without a limit)."""
+    if _watchdog is not None:
+        _watchdog.deadline = time.monotonic() + _watchdog.seconds
+
+
+class _Watchdog(threading.Thread):
+    """Ends the process with exit 2 once `seconds` pass without `progress`."""
+
+    def __init__(self, seconds: float):
+        super().__init__(daemon=True)
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(max(self.deadline - time.monotonic(), 0.0)):
+            if time.monotonic() >= self.deadline:
+                _out_of_time(self.seconds)
+
+
+_watchdog: _Watchdog | None = None
 
 
 def _out_of_time(seconds: float) -> None:
