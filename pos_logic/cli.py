@@ -620,6 +620,7 @@ def serve(host, port, timeout, max_bytes):
 
     root = _policies().root
     _refuse_unsafe(root)
+    limits.untimed()  # --time-limit would stop the server after that long; --timeout bounds each check
     app = create_app(root, Limits(seconds=timeout, max_bytes=max_bytes))
     click.echo(f"pos-logic on http://{host}:{port}/ (policies: {root}); Ctrl+C stops it", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

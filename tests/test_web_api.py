@@ -131,3 +131,32 @@ def test_why_not_says_which_condition_failed(client):
     derived = client.post("/v1/why-not", json={"case": CASE, "finding": "document PCS-D"}).json()
     assert "IS derived" in derived["text"]
     assert client.post("/v1/why-not", json={"case": CASE, "finding": "approvl dfa"}).status_code == 422
+
+
+def test_pos_serve_outlives_the_commands_time_limit():
+    """`pos --time-limit S` bounds a command's checks; a server runs until it is stopped (each
+    request has its own --timeout), so it must not end S seconds after it started (it did, with
+    "stopped at the time limit", 600 s after `pos serve` by default)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from pos_logic.policy.policy import load_policy
+
+    load_policy("arkansas", bundled_policies())  # compiled before the clock starts
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "pos_logic", "--policies", str(bundled_policies()),
+                               "--time-limit", "2", "serve", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(4)
+        assert server.poll() is None, server.communicate()[1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+            assert page.status == 200
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)

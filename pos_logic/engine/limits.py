@@ -50,13 +50,19 @@ def install(seconds: float | None = None, megabytes: int | None = None):
     _watchdog.start()
 
     def lift() -> None:
-        global _watchdog
-        if _watchdog is not None:
-            _watchdog.stop.set()
-            _watchdog = None
+        untimed()
         resource.setrlimit(resource.RLIMIT_AS, before)
 
     return lift
+
+
+def untimed() -> None:
+    """No time limit from now on in this process: a server runs until it is stopped, and each
+    of its checks has a time limit of its own (web/app.py), in a worker process."""
+    global _watchdog
+    if _watchdog is not None:
+        _watchdog.stop.set()
+        _watchdog = None
 
 
 def progress() -> None:
