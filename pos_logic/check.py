@@ -274,7 +274,8 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
     load = partial(_load_files, policies=root, settings=settings, packed=workers is not None)
     parts = [files[start:start + chunk] for start in range(0, len(files), chunk)]
     try:
-        with collector_off():  # pass 1 keeps up to KEEP_PARSED parsed cases
+        # pass 1 keeps up to KEEP_PARSED parsed cases; what a time limit names in a run of workers
+        with collector_off(), limits.bounded(f"loading {len(files):,} case file(s)"):
             for loaded in workers.map(load, parts) if workers else map(load, parts):
                 limits.progress()  # the time limit is a chunk's, not the run's
                 for file in loaded:
@@ -311,7 +312,7 @@ def stream_files(paths, depth: int | None = None, settings: dict[str, str] | Non
 
     def results() -> Iterator:
         try:
-            with collector_off():
+            with collector_off(), limits.bounded(f"checking {count:,} case(s)"):
                 for done in workers.map(check, chunks()) if workers else map(check, chunks()):
                     limits.progress()
                     for result in done:

@@ -138,6 +138,27 @@ def test_the_time_limit_bounds_each_chunk_not_the_whole_run(tmp_path):
     assert time.monotonic() - started > 4.0  # longer than the limit twice over
 
 
+def test_a_run_out_of_time_between_its_chunks_names_the_run(monkeypatch):
+    """With --jobs the parent only waits for its workers: the time limit's message names the
+    pass it was in (here the case's text is written slowly, outside the chunk's own label),
+    never just 'starting'."""
+    from pos_logic.check import stream_files
+    from pos_logic.engine import limits
+    from pos_logic.policy.policy import load_policy
+
+    named: list[str] = []
+    monkeypatch.setattr(limits, "_out_of_time", lambda seconds: (named.append(limits._doing[-1]), limits.untimed()))
+    example = ROOT / "cases" / "examples" / "acme-counseling.pos"
+    load_policy("arkansas", ROOT / "policies")  # compiled before the clock starts
+    lift = limits.install(1.0, megabytes=1 << 20)  # this process's memory left as it is
+    try:
+        run = stream_files([example], depth=1, policies=ROOT / "policies", each=lambda result: time.sleep(2.0))
+        list(run.results)
+    finally:
+        lift()
+    assert named == ["checking 1 case(s)"]
+
+
 # -- the commands that load a rule folder another way: diff (two revisions), serve, fmt ---------------
 
 def _git(repo: Path, *args: str) -> None:
