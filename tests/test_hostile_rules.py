@@ -159,6 +159,27 @@ def test_a_run_out_of_time_between_its_chunks_names_the_run(monkeypatch):
     assert named == ["checking 1 case(s)"]
 
 
+def test_lifting_a_limit_stops_its_own_watchdog(monkeypatch):
+    """Two commands run in one process (CliRunner does, the web server's tests too) each install
+    a limit and lift it when they end: lifting one must stop that one's watchdog, whichever
+    was installed last, or it ends the process later."""
+    from pos_logic.engine import limits
+
+    fired: list[float] = []
+
+    def out_of_time(seconds: float):
+        fired.append(seconds)
+        raise SystemExit  # ends the watchdog's thread, not the process
+
+    monkeypatch.setattr(limits, "_out_of_time", out_of_time)
+    first = limits.install(0.3, megabytes=1 << 20)
+    second = limits.install(0.3, megabytes=1 << 20)
+    first()
+    second()
+    time.sleep(0.8)
+    assert fired == [] and limits._watchdog is None
+
+
 # -- the commands that load a rule folder another way: diff (two revisions), serve, fmt ---------------
 
 def _git(repo: Path, *args: str) -> None:

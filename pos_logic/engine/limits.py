@@ -46,11 +46,14 @@ def install(seconds: float | None = None, megabytes: int | None = None):
     if (hard == resource.RLIM_INFINITY or wanted < hard) and (soft == resource.RLIM_INFINITY or wanted < soft):
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
     global _watchdog
-    _watchdog = _Watchdog(seconds)
-    _watchdog.start()
+    watchdog = _watchdog = _Watchdog(seconds)
+    watchdog.start()
 
     def lift() -> None:
-        untimed()
+        global _watchdog
+        watchdog.stop.set()  # its own: a later install's watchdog is not this one's to stop
+        if _watchdog is watchdog:
+            _watchdog = None
         resource.setrlimit(resource.RLIMIT_AS, before)
 
     return lift
