@@ -63,15 +63,16 @@ def untimed() -> None:
     """No time limit from now on in this process: a server runs until it is stopped, and each
     of its checks has a time limit of its own (web/app.py), in a worker process."""
     global _watchdog
-    if _watchdog is not None:
-        _watchdog.stop.set()
-        _watchdog = None
+    watchdog, _watchdog = _watchdog, None
+    if watchdog is not None:
+        watchdog.stop.set()
 
 
 def progress() -> None:
     """A chunk of a run is done: the time limit starts again (nothing happens without a limit)."""
-    if _watchdog is not None:
-        _watchdog.deadline = time.monotonic() + _watchdog.seconds
+    watchdog = _watchdog  # read once: a command ending in another thread may clear it
+    if watchdog is not None:
+        watchdog.deadline = time.monotonic() + watchdog.seconds
 
 
 class _Watchdog(threading.Thread):
