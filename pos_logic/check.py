@@ -14,6 +14,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -417,6 +418,8 @@ class _Workers:
 
     #: chunks a worker process works through before it is replaced by a fresh one
     RECYCLE = 4
+    #: seconds a worker the pool has just started takes to finish starting, and more
+    STARTING = 0.3
 
     def __init__(self, jobs: int):
         import multiprocessing  # here: imports a one-file check does not need
@@ -440,31 +443,45 @@ class _Workers:
     def map(self, work, parts: Iterable) -> Iterator:
         """work(part) for each part, in order, `jobs` + 1 parts in flight at most, so a long run
         is never read into memory whole. What comes back is pickled: text, or a result with
-        its explanations worked out in full (Derivation.__getstate__), far more to carry."""
+        its explanations worked out in full (Derivation.__getstate__), far more to carry. Each
+        part has the time limit a chunk has (limits.py), and the pool stops the worker of a part
+        that passes it: a worker left running when this process ended at its own limit went on
+        with its chunk until done, or until its memory limit, after the command had ended."""
         from collections import deque
 
         flight: deque = deque()
-        for part in parts:
-            flight.append(self.pool.schedule(work, args=(part,)))
-            if len(flight) > self.jobs:
+        with limits.waiting():
+            for part in parts:
+                flight.append(self.pool.schedule(work, args=(part,), timeout=limits.seconds()))
+                if len(flight) > self.jobs:
+                    yield self._result(flight.popleft())
+            while flight:
                 yield self._result(flight.popleft())
-        while flight:
-            yield self._result(flight.popleft())
 
     @staticmethod
     def _result(future):
-        """A part's result; a worker that died (killed, out of memory) stops the run with a
-        message, not a traceback."""
+        """A part's result; a worker that died (killed, out of memory) or was stopped at the
+        time limit stops the run with a message, not a traceback."""
+        from concurrent.futures import TimeoutError as PastTheLimit
         from concurrent.futures.process import BrokenProcessPool
 
         from pebble import ProcessExpired
         try:
             return future.result()
+        except PastTheLimit:
+            if (seconds := limits.seconds()) is None:  # no limit was given to the part: not the pool's
+                raise
+            raise limits.OutOfTime(seconds) from None
         except (ProcessExpired, BrokenProcessPool) as err:
             raise WorkerError(f"a worker process stopped before it finished its cases ({err}); "
                               "the machine may be out of memory: run again with --jobs 1") from None
 
     def close(self) -> None:
+        """Stop the workers, once one the pool has just started in place of another (whose
+        tasks were done, or that was stopped at the time limit) has had a moment to finish
+        starting: pebble closes its channels before it stops its workers, and a worker still
+        starting then fails with a traceback on the terminal."""
+        time.sleep(self.STARTING)
         self.pool.stop()
         self.pool.join()
 

@@ -5,6 +5,7 @@ a limit; a policy with no answer or several is an error naming its rules."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pos_logic.cli import main
+from pos_logic.engine.engine import DEFAULT_CHUNK
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = 'jurisdiction testland\ncontract "C" {\n term 2024-01-01 to 2024-12-31\n compensation $5.00\n}\n'
@@ -136,6 +138,53 @@ def test_the_time_limit_bounds_each_chunk_not_the_whole_run(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stdout) == (0, "8 checked\n"), proc.stderr
     assert time.monotonic() - started > 4.0  # longer than the limit twice over
+
+
+#: a count to thirty million, an atom a step, for every agreement: a chunk grounds for minutes
+COUNTING = ("%@ means: a count\nchain(A, 0) :- agreement(A).\n"
+            "%@ means: a count\nchain(A, N + 1) :- chain(A, N), N < 30000000.\n")
+
+
+def test_a_run_in_worker_processes_stops_them_at_the_time_limit(testland, tmp_path):
+    """With --jobs a chunk is checked in a worker process: past the time limit the run ends with
+    exit 2 and the limit's message, and its workers end with it. They went on grounding (and
+    growing toward the memory limit) after `pos` had exited, when the limit ended only `pos`."""
+    (testland / "testland" / "count.lp").write_text(COUNTING)
+    folder = tmp_path / "book"
+    folder.mkdir()
+    for n in range(DEFAULT_CHUNK + 1):  # more than one chunk: the run is handed to workers
+        (folder / f"case-{n:03}.pos").write_text(CASE)
+    errors = tmp_path / "stderr.txt"
+    with errors.open("w") as stderr:  # a file, not a pipe: a worker left running would hold a pipe open
+        proc = subprocess.Popen([sys.executable, "-m", "pos_logic", "--policies", str(testland), "--time-limit", "3",
+                                 "check", "--jobs", "2", str(folder)], stdout=subprocess.DEVNULL, stderr=stderr,
+                                start_new_session=True)  # its workers share its process group
+    try:
+        proc.wait(timeout=120)
+        time.sleep(1.0)  # a worker it stopped has had time to exit
+        left = _working(proc.pid)
+    finally:
+        if _working(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)
+    err = errors.read_text()
+    assert proc.returncode == 2, err
+    assert "checking 501 case(s): stopped at the time limit of 3 s" in err and "Traceback" not in err, err
+    assert not left, f"processes {left} went on after pos exited"
+
+
+def _working(group: int) -> list[int]:
+    """The processes of a process group that have not exited (one that has, and waits for its
+    parent to read its status, is a zombie: it does nothing)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                state, _, pgrp = f.read().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(pgrp) == group and state != "Z":
+            found.append(int(entry))
+    return found
 
 
 def test_a_run_out_of_time_between_its_chunks_names_the_run(monkeypatch):

@@ -10,7 +10,11 @@ POS_MEMORY_LIMIT (MB).
 The time limit is the longest a command may go without progress, not its whole length: each
 chunk of cases checked or loaded (`progress`) starts it again. A state's book of 100,000 cases
 takes longer than any sensible limit, and must not be stopped for it; one chunk, or the policy's
-loading before the first, that takes so long is a policy that grounds to too much.
+loading before the first, that takes so long is a policy that grounds to too much. A run's
+chunks handed to worker processes (check.py, `--jobs`) are timed where they run: the pool stops
+a worker whose chunk passes `seconds()` (`OutOfTime`), so none is left working on after the
+command has ended; this process, only waiting meanwhile (`waiting`), keeps a longer limit as a
+backstop.
 """
 
 from __future__ import annotations
@@ -32,7 +36,14 @@ _doing = ["starting"]
 
 
 class LimitError(PosError):
-    """A check went past its memory limit."""
+    """A check went past its memory limit, or (OutOfTime) a worker's chunk past the time limit."""
+
+
+class OutOfTime(LimitError):
+    """A chunk of a run checked in a worker process went past the time limit; the worker was stopped."""
+
+    def __init__(self, seconds: float):
+        super().__init__(_late(seconds))
 
 
 def install(seconds: float | None = None, megabytes: int | None = None):
@@ -68,11 +79,36 @@ def untimed() -> None:
         watchdog.stop.set()
 
 
+def seconds() -> float | None:
+    """The time limit in force in this process, if any: what a chunk handed to a worker gets."""
+    watchdog = _watchdog  # read once: a command ending in another thread may clear it
+    return None if watchdog is None else watchdog.seconds
+
+
 def progress() -> None:
     """A chunk of a run is done: the time limit starts again (nothing happens without a limit)."""
-    watchdog = _watchdog  # read once: a command ending in another thread may clear it
+    watchdog = _watchdog  # read once, as in seconds()
     if watchdog is not None:
-        watchdog.deadline = time.monotonic() + watchdog.seconds
+        watchdog.deadline = time.monotonic() + watchdog.seconds + watchdog.slack
+
+
+@contextmanager
+def waiting():
+    """This process waits for workers whose chunks are each timed by their pool (`seconds`): its
+    own limit must not end it first and leave them running, so it is stretched to twice the
+    limit and a minute (a chunk may wait for a worker to start, then run to the limit), a
+    backstop should the pool itself stall."""
+    watchdog = _watchdog
+    if watchdog is None:
+        yield
+        return
+    watchdog.slack = watchdog.seconds + 60
+    progress()
+    try:
+        yield
+    finally:
+        watchdog.slack = 0.0
+        progress()
 
 
 class _Watchdog(threading.Thread):
@@ -81,6 +117,7 @@ class _Watchdog(threading.Thread):
     def __init__(self, seconds: float):
         super().__init__(daemon=True)
         self.seconds = seconds
+        self.slack = 0.0  # more time between chunks while workers do them (waiting)
         self.deadline = time.monotonic() + seconds
         self.stop = threading.Event()
 
@@ -94,10 +131,14 @@ _watchdog: _Watchdog | None = None
 
 
 def _out_of_time(seconds: float) -> None:
-    sys.stderr.write(f"error: {_doing[-1]}: stopped at the time limit of {seconds:g} s; the policy may "
-                     f"ground to too much (raise it with --time-limit or {TIME_ENV})\n")
+    sys.stderr.write(f"error: {_late(seconds)}\n")
     sys.stderr.flush()
     os._exit(2)
+
+
+def _late(seconds: float) -> str:
+    return (f"{_doing[-1]}: stopped at the time limit of {seconds:g} s; the policy may ground to too much "
+            f"(raise it with --time-limit or {TIME_ENV})")
 
 
 @contextmanager
