@@ -445,8 +445,7 @@ class _Workers:
         is never read into memory whole. What comes back is pickled: text, or a result with
         its explanations worked out in full (Derivation.__getstate__), far more to carry. Each
         part has the time limit a chunk has (limits.py), and the pool stops the worker of a part
-        that passes it: a worker left running when this process ended at its own limit went on
-        with its chunk until done, or until its memory limit, after the command had ended."""
+        that passes it: no worker goes on with its chunk after this process has ended."""
         from collections import deque
 
         flight: deque = deque()
